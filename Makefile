@@ -1,0 +1,117 @@
+# SPDX-License-Identifier: Apache-2.0
+# One Makefile for the library, the CLI, the test firmware, the tests and the
+# fuzzers.  Sources are found by folder so each module owns its directory.
+#
+#   make            library (build/libvmm.a), CLI (build/vmm), test firmware, tests
+#   make check      every test: unit + fuzz-corpus replay (ASan+UBSan),
+#                   test-firmware suite, OVMF end to end
+#   make check-unit unit tests and corpus replay only (no KVM needed)
+#   make check-fw   the in-tree firmware suite on real KVM (under a minute)
+#   make check-ovmf real OVMF boots (many minutes on this host)
+#   make fuzz       libFuzzer binaries (clang), FUZZ_SECONDS=N runs each
+#   make bench      side-by-side performance ratios
+
+CC       ?= gcc
+CLANG    ?= clang
+O        ?= build
+WERROR   ?= 1
+
+WARNINGS := -Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
+	    -Wold-style-definition -Wundef -Wwrite-strings -Wshadow \
+	    -Wno-unused-parameter -Wvla
+ifeq ($(WERROR),1)
+WARNINGS += -Werror
+endif
+
+CPPFLAGS := -D_GNU_SOURCE -I. -Ivmm/include
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 -fno-strict-aliasing $(WARNINGS) -fvisibility=hidden
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -fno-omit-frame-pointer
+LDLIBS   := -lcrypto
+
+LIB_SRCS := $(filter-out vmm/main.c,$(wildcard vmm/*.c vmm/emu/*.c \
+	    devices/*/*.c firmware/*.c sev/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(O)/obj/%.o)
+SAN_OBJS := $(LIB_SRCS:%.c=$(O)/san/%.o)
+
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
+FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
+REPLAY_BINS := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=$(O)/tests/replay_%)
+FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=$(O)/fuzz/fuzz_%)
+
+FW_SRCS  := $(wildcard firmware/testfw/*.S)
+FW_IMAGE := $(O)/testfw.bin
+
+all: $(O)/libvmm.a $(O)/vmm $(UNIT_BINS) $(REPLAY_BINS) $(FW_IMAGE)
+
+$(O)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/san/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/libvmm.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(O)/san/libvmm.a: $(SAN_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(O)/vmm: $(O)/obj/vmm/main.o $(O)/libvmm.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# A unit test may ask for extra link flags (e.g. -Wl,--wrap=ioctl) in a
+# sibling file tests/unit/test_X.ldflags.
+$(O)/tests/test_%: tests/unit/test_%.c $(O)/san/libvmm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -Wno-missing-prototypes -o $@ $< \
+		$(O)/san/libvmm.a $(shell cat tests/unit/test_$*.ldflags 2>/dev/null) \
+		-lcmocka $(LDLIBS)
+
+$(O)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(O)/san/libvmm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -Wno-missing-prototypes -o $@ \
+		tests/fuzz/fuzz_$*.c tests/fuzz/replay.c $(O)/san/libvmm.a $(LDLIBS)
+
+$(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(CPPFLAGS) -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined \
+		-Wno-missing-prototypes -o $@ $< $(LIB_SRCS) $(LDLIBS)
+
+# The in-tree test firmware: flat image that ends at 4 GiB.
+$(FW_IMAGE): $(FW_SRCS) firmware/testfw/testfw.ld
+	@mkdir -p $(O)/fw
+	$(CC) -c -nostdlib -o $(O)/fw/testfw.o firmware/testfw/testfw.S
+	ld -T firmware/testfw/testfw.ld -o $(O)/fw/testfw.elf $(O)/fw/testfw.o
+	objcopy -O binary $(O)/fw/testfw.elf $@
+
+check: all
+	tests/run-checks.sh all
+
+check-unit: $(UNIT_BINS) $(REPLAY_BINS)
+	tests/run-checks.sh unit
+
+check-fw: all
+	tests/run-checks.sh fw
+
+check-ovmf: all
+	tests/run-checks.sh ovmf
+
+fuzz: $(FUZZ_BINS)
+	@for f in $(FUZZ_BINS); do n=$${f##*/fuzz_}; mkdir -p $(O)/fuzz/corpus-$$n; \
+		$$f -max_total_time=$${FUZZ_SECONDS:-60} $(O)/fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; done
+
+bench: all
+	tests/bench/run.sh
+
+clean:
+	rm -rf $(O)
+
+.PHONY: all check check-unit check-fw check-ovmf fuzz bench clean
+.SECONDARY:
+-include $(shell find $(O) -name '*.d' 2>/dev/null)
