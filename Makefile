@@ -30,7 +30,7 @@ SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -fno-omit-frame-pointer
 LDLIBS   := -lcrypto
 
-LIB_SRCS := $(filter-out vmm/main.c,$(wildcard vmm/*.c vmm/emu/*.c \
+LIB_SRCS := $(filter-out vmm/main.c vmm/cli_%.c,$(wildcard vmm/*.c vmm/emu/*.c \
 	    devices/*/*.c firmware/*.c sev/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/obj/%.o)
 SAN_OBJS := $(LIB_SRCS:%.c=$(O)/san/%.o)
@@ -62,7 +62,9 @@ $(O)/san/libvmm.a: $(SAN_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(O)/vmm: $(O)/obj/vmm/main.o $(O)/libvmm.a
+CLI_OBJS := $(patsubst %.c,$(O)/obj/%.o,vmm/main.c $(wildcard vmm/cli_*.c))
+
+$(O)/vmm: $(CLI_OBJS) $(O)/libvmm.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 # A unit test may ask for extra link flags (e.g. -Wl,--wrap=ioctl) in a
