@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+/* "vmm COMMAND ...": the subcommands beside booting a VM. */
+#include <stdio.h>
+#include <string.h>
+
+#include "vmm/cli.h"
+
+struct subcommand {
+	const char *name;
+	int (*main)(int argc, char **argv);
+	const char *what;
+};
+
+static const struct subcommand subcommands[] = {
+	{ NULL, NULL, NULL },
+};
+
+int cli_subcommand(int argc, char **argv)
+{
+	for (const struct subcommand *c = subcommands; c->name; c++)
+		if (strcmp(argv[0], c->name) == 0)
+			return c->main(argc, argv);
+	fprintf(stderr, "vmm: unknown command '%s' (try --help)\n", argv[0]);
+	return 2;
+}

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * libvmm: a minimal x86 VMM on Linux KVM that boots UEFI firmware (OVMF)
+ * with CODE as read-only memory at the reset vector and VARS as a CFI flash.
+ *
+ * The library never prints, never exits and never installs signal handlers.
+ * Every call returns 0 or a negative errno; vmm_strerror() says why.
+ * Files are passed as descriptors so an embedder can open them before it
+ * sandboxes itself; the library duplicates what it keeps.
+ *
+ * One VM runs on the thread that calls vmm_run(): one vCPU, one event loop.
+ * To interrupt a running guest (console input, stop, timeout) call
+ * vmm_kick()/vmm_stop() from a signal handler on that thread, or send that
+ * thread a signal whose handler calls them: KVM_RUN then returns at once.
+ */
+#ifndef VMM_H
+#define VMM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VMM_API __attribute__((visibility("default")))
+
+struct vmm;
+
+enum vmm_vars_mode {
+	VMM_VARS_READWRITE = 0, /* guest changes reach the file durably */
+	VMM_VARS_SNAPSHOT,      /* changes live in memory only */
+};
+
+enum vmm_log_level { VMM_LOG_ERROR, VMM_LOG_WARN, VMM_LOG_INFO };
+
+/* Flags of struct vmm_config. */
+#define VMM_F_NO_REBOOT (1u << 0) /* guest reset ends vmm_run() */
+#define VMM_F_NO_ROMD   (1u << 1) /* trap every VARS read (no RO memslot) */
+
+enum vmm_sev_mode { VMM_SEV_NONE = 0, VMM_SEV, VMM_SEV_ES };
+enum vmm_sev_backend { VMM_SEV_BACKEND_KVM = 0, VMM_SEV_BACKEND_SIM };
+
+struct vmm_fwcfg_file {
+	const char *name;	/* < 56 bytes */
+	const void *data;
+	uint32_t len;
+};
+
+struct vmm_config {
+	size_t size;		/* sizeof(struct vmm_config): ABI version */
+	int code_fd;		/* OVMF_CODE image, read only (never written) */
+	int vars_fd;		/* OVMF_VARS image, or -1 for none */
+	enum vmm_vars_mode vars_mode;
+	uint64_t mem_size;	/* guest RAM in bytes; 0 = VMM_DEFAULT_MEM */
+	unsigned phys_bits;	/* guest physical-address bits; 0 = default */
+	int console_in_fd;	/* COM1 input, or -1 */
+	int console_out_fd;	/* COM1 output, or -1 */
+	int debugcon_fd;	/* port 0x402 output, or -1 */
+	unsigned flags;		/* VMM_F_* */
+	const char *kvm_path;	/* NULL = "/dev/kvm" */
+	/* Optional log sink; the library is silent without it. */
+	void (*log)(void *opaque, enum vmm_log_level level, const char *msg);
+	void *log_opaque;
+	/* Extra fw_cfg files offered to the guest (e.g. the test firmware). */
+	const struct vmm_fwcfg_file *fwcfg_files;
+	unsigned fwcfg_count;
+	/* AMD SEV launch (see README: proven here by unit tests and a model). */
+	enum vmm_sev_mode sev_mode;
+	enum vmm_sev_backend sev_backend;
+	uint32_t sev_policy;
+	const void *sev_dh_cert;	/* guest owner's DH certificate, or NULL */
+	size_t sev_dh_cert_len;
+	const void *sev_session;	/* launch session blob, or NULL */
+	size_t sev_session_len;
+	const uint8_t *sev_sim_tik;	/* 16 bytes: TIK of the sim backend */
+};
+
+#define VMM_DEFAULT_MEM (512ULL << 20)
+#define VMM_DEFAULT_PHYS_BITS 36
+
+enum vmm_exit_reason {
+	VMM_EXIT_POWEROFF = 0,	/* ACPI S5 */
+	VMM_EXIT_RESET,		/* guest reset with VMM_F_NO_REBOOT */
+	VMM_EXIT_CRASH,		/* triple fault, unemulatable instruction... */
+	VMM_EXIT_STOPPED,	/* vmm_stop(VMM_EXIT_STOPPED) */
+	VMM_EXIT_TIMEOUT,	/* vmm_stop(VMM_EXIT_TIMEOUT) */
+	VMM_EXIT_ERROR,		/* host failure: see vmm_strerror() */
+};
+
+struct vmm_exit {
+	enum vmm_exit_reason reason;
+	char detail[256];	/* one line: what happened, where */
+};
+
+#define VMM_STATS_MAX_INSN 64
+
+struct vmm_stats {
+	uint64_t exits;			/* KVM_RUN returns, all kinds */
+	uint64_t exits_io;
+	uint64_t exits_mmio;
+	uint64_t exits_intr;		/* kicks: input, stop, timeout */
+	uint64_t exits_emulation;	/* instruction fixups */
+	uint64_t exits_other;
+	uint64_t unclaimed_pio_reads, unclaimed_pio_writes;
+	uint64_t unclaimed_mmio_reads, unclaimed_mmio_writes;
+	uint64_t emulated[VMM_STATS_MAX_INSN]; /* per instruction kind */
+	uint64_t romd_on, romd_off;	/* VARS slot re-added / removed */
+	uint64_t vars_programs, vars_erases, vars_flushes, vars_blocks_written;
+	uint64_t resets;
+};
+
+/* Validate (cfg), build the machine.  Nothing is created on failure. */
+VMM_API int vmm_create(const struct vmm_config *cfg, struct vmm **out);
+/* Run until power-off, reset (NO_REBOOT), crash, stop or error. */
+VMM_API int vmm_run(struct vmm *vm, struct vmm_exit *exit);
+/* Async-signal-safe: end vmm_run() with (why) at the next exit. */
+VMM_API void vmm_stop(struct vmm *vm, enum vmm_exit_reason why);
+/* Async-signal-safe: console input may be ready; look at the next exit. */
+VMM_API void vmm_kick(struct vmm *vm);
+VMM_API const char *vmm_strerror(const struct vmm *vm);
+VMM_API void vmm_get_stats(const struct vmm *vm, struct vmm_stats *st);
+/* Name of emulated-instruction kind (i), or NULL past the last. */
+VMM_API const char *vmm_stats_insn_name(unsigned i);
+/* Flush VARS, release everything.  NULL is fine. */
+VMM_API void vmm_destroy(struct vmm *vm);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "vmm/kvm.h"
+
+/* ioctl() with EINTR retried (except KVM_RUN) and -errno on failure. */
+static int xioctl(int fd, unsigned long req, void *arg)
+{
+	int rc;
+
+	do {
+		rc = ioctl(fd, req, arg);
+	} while (rc < 0 && errno == EINTR);
+	return rc < 0 ? -errno : rc;
+}
+
+int kvm_open_dev(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int kvm_api_version(int kvm_fd)
+{
+	return xioctl(kvm_fd, KVM_GET_API_VERSION, NULL);
+}
+
+int kvm_check_extension(int fd, long cap)
+{
+	return xioctl(fd, KVM_CHECK_EXTENSION, (void *)cap);
+}
+
+int kvm_vcpu_mmap_size(int kvm_fd)
+{
+	return xioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, NULL);
+}
+
+int kvm_create_vm(int kvm_fd, unsigned long type)
+{
+	int fd = xioctl(kvm_fd, KVM_CREATE_VM, (void *)type);
+
+	if (fd >= 0)
+		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	return fd;
+}
+
+int kvm_create_vcpu(int vm_fd, unsigned long id)
+{
+	int fd = xioctl(vm_fd, KVM_CREATE_VCPU, (void *)id);
+
+	if (fd >= 0)
+		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	return fd;
+}
+
+int kvm_create_irqchip(int vm_fd)
+{
+	return xioctl(vm_fd, KVM_CREATE_IRQCHIP, NULL);
+}
+
+int kvm_create_pit2(int vm_fd)
+{
+	struct kvm_pit_config cfg = { .flags = KVM_PIT_SPEAKER_DUMMY };
+
+	return xioctl(vm_fd, KVM_CREATE_PIT2, &cfg);
+}
+
+int kvm_set_tss_addr(int vm_fd, uint64_t addr)
+{
+	return xioctl(vm_fd, KVM_SET_TSS_ADDR, (void *)(unsigned long)addr);
+}
+
+int kvm_set_identity_map_addr(int vm_fd, uint64_t addr)
+{
+	return xioctl(vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &addr);
+}
+
+int kvm_set_memslot(int vm_fd, uint32_t slot, uint64_t gpa, uint64_t size,
+		    void *hva, bool readonly)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = slot,
+		.flags = readonly ? KVM_MEM_READONLY : 0,
+		.guest_phys_addr = gpa,
+		.memory_size = size, /* 0 deletes the slot */
+		.userspace_addr = (uint64_t)(unsigned long)hva,
+	};
+
+	return xioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &r);
+}
+
+int kvm_irq_line(int vm_fd, uint32_t irq, int level)
+{
+	struct kvm_irq_level l = { .irq = irq, .level = level };
+
+	return xioctl(vm_fd, KVM_IRQ_LINE, &l);
+}
+
+int kvm_get_supported_cpuid(int kvm_fd, struct kvm_cpuid2 **out)
+{
+	/* Grow until KVM stops answering E2BIG (api.rst, KVM_GET_SUPPORTED_CPUID). */
+	for (uint32_t n = 64; n <= 4096; n *= 2) {
+		struct kvm_cpuid2 *c = calloc(1, sizeof(*c) +
+					      n * sizeof(c->entries[0]));
+		int rc;
+
+		if (!c)
+			return -ENOMEM;
+		c->nent = n;
+		rc = xioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, c);
+		if (rc == 0) {
+			*out = c;
+			return 0;
+		}
+		free(c);
+		if (rc != -E2BIG)
+			return rc;
+	}
+	return -E2BIG;
+}
+
+int kvm_set_cpuid2(int vcpu_fd, const struct kvm_cpuid2 *cpuid)
+{
+	return xioctl(vcpu_fd, KVM_SET_CPUID2, (void *)cpuid);
+}
+
+int kvm_run(int vcpu_fd)
+{
+	/* EINTR is an answer here (a kick), not something to retry. */
+	return ioctl(vcpu_fd, KVM_RUN, 0) < 0 ? -errno : 0;
+}
+
+int kvm_get_regs(int vcpu_fd, struct kvm_regs *regs)
+{
+	return xioctl(vcpu_fd, KVM_GET_REGS, regs);
+}
+
+int kvm_set_regs(int vcpu_fd, const struct kvm_regs *regs)
+{
+	return xioctl(vcpu_fd, KVM_SET_REGS, (void *)regs);
+}
+
+int kvm_get_sregs(int vcpu_fd, struct kvm_sregs *sregs)
+{
+	return xioctl(vcpu_fd, KVM_GET_SREGS, sregs);
+}
+
+int kvm_set_sregs(int vcpu_fd, const struct kvm_sregs *sregs)
+{
+	return xioctl(vcpu_fd, KVM_SET_SREGS, (void *)sregs);
+}
+
+int kvm_get_fpu(int vcpu_fd, struct kvm_fpu *fpu)
+{
+	return xioctl(vcpu_fd, KVM_GET_FPU, fpu);
+}
+
+int kvm_set_fpu(int vcpu_fd, const struct kvm_fpu *fpu)
+{
+	return xioctl(vcpu_fd, KVM_SET_FPU, (void *)fpu);
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Thin wrappers over the KVM ioctls: the only place in vmm/ that calls
+ * ioctl() on /dev/kvm, a VM or a vCPU.  Each returns 0 (or a non-negative
+ * result) or -errno, so unit tests can script failures with --wrap=ioctl.
+ */
+#ifndef VMM_KVM_H
+#define VMM_KVM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/kvm.h>
+
+int kvm_open_dev(const char *path);
+int kvm_api_version(int kvm_fd);
+int kvm_check_extension(int fd, long cap);
+int kvm_vcpu_mmap_size(int kvm_fd);
+int kvm_create_vm(int kvm_fd, unsigned long type);
+int kvm_create_vcpu(int vm_fd, unsigned long id);
+int kvm_create_irqchip(int vm_fd);
+int kvm_create_pit2(int vm_fd);
+int kvm_set_tss_addr(int vm_fd, uint64_t addr);
+int kvm_set_identity_map_addr(int vm_fd, uint64_t addr);
+int kvm_set_memslot(int vm_fd, uint32_t slot, uint64_t gpa, uint64_t size,
+		    void *hva, bool readonly);
+int kvm_irq_line(int vm_fd, uint32_t irq, int level);
+/* Caller frees *out with free(). */
+int kvm_get_supported_cpuid(int kvm_fd, struct kvm_cpuid2 **out);
+int kvm_set_cpuid2(int vcpu_fd, const struct kvm_cpuid2 *cpuid);
+int kvm_run(int vcpu_fd);
+int kvm_get_regs(int vcpu_fd, struct kvm_regs *regs);
+int kvm_set_regs(int vcpu_fd, const struct kvm_regs *regs);
+int kvm_get_sregs(int vcpu_fd, struct kvm_sregs *sregs);
+int kvm_set_sregs(int vcpu_fd, const struct kvm_sregs *sregs);
+int kvm_get_fpu(int vcpu_fd, struct kvm_fpu *fpu);
+int kvm_set_fpu(int vcpu_fd, const struct kvm_fpu *fpu);
+
+#endif

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * struct vmm: the one context of a VM.  Internal to libvmm.
+ *
+ * Host-side state (images, RAM, devices) lives as long as the struct; the
+ * KVM side (VM fd, vCPU, memslots) is built by machine_build() and torn
+ * down by machine_teardown(), so a guest reset rebuilds the VM from the
+ * architectural power-on state while VARS and the devices' host state stay.
+ */
+#ifndef VMM_MACHINE_H
+#define VMM_MACHINE_H
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/kvm.h>
+
+#include "vmm.h"
+#include "vmm/bus.h"
+#include "vmm/device.h"
+#include "vmm/memory.h"
+
+struct pflash;
+struct platform;
+struct sev;
+
+struct vmm {
+	struct vmm_config cfg;	/* fds replaced by our own duplicates */
+	char err[256];
+
+	/* Host memory. */
+	uint8_t *ram;		/* guest RAM, mem_size bytes */
+	uint64_t ram_size;
+	uint64_t low_ram;	/* RAM below the PCI hole */
+	uint64_t high_ram;	/* RAM above 4 GiB */
+	uint8_t *code;		/* private copy of CODE */
+	uint64_t code_size;
+	uint64_t code_gpa;
+	struct pflash *vars;	/* NULL when no VARS */
+	uint64_t vars_gpa;
+	bool vars_romd_wanted;	/* what the pflash asked for */
+	int vars_slot;		/* -1 when VARS has no memslot */
+
+	/* KVM. */
+	int kvm_fd;
+	int vm_fd;
+	int vcpu_fd;
+	struct kvm_run *run;
+	size_t run_size;
+	struct kvm_cpuid2 *cpuid;	/* adjusted, loaded at every build */
+	bool romd_allowed;		/* KVM_CAP_READONLY_MEM on the VM */
+	struct mem_map mem;
+	struct sev *sev;
+
+	/* Buses and devices. */
+	struct bus pio;
+	struct bus mmio;
+	struct platform *plat;
+	struct vmm_host host;
+
+	/* Run-loop state. */
+	volatile sig_atomic_t stop_reason;	/* -1 none, else vmm_exit_reason */
+	volatile sig_atomic_t input_kicked;
+	enum vmm_request request;
+	uint8_t inbuf[256];
+	unsigned in_len, in_pos;
+	bool in_eof;
+
+	struct vmm_stats stats;
+};
+
+/* Record a one-line error; returns (err) for tail calls. */
+int vmm_fail(struct vmm *vm, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void vmm_log(struct vmm *vm, enum vmm_log_level lvl, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* machine.c: the KVM side. */
+int machine_open_kvm(struct vmm *vm);
+int machine_build(struct vmm *vm);
+void machine_teardown(struct vmm *vm);
+void cpuid_adjust(struct kvm_cpuid2 *cpuid, unsigned phys_bits);
+
+/* platform.c: the devices and their host callbacks. */
+int platform_create(struct vmm *vm);
+void platform_reset(struct vmm *vm);
+void platform_destroy(struct vmm *vm);
+/* Feed pending console input to the UART. */
+void platform_console_input(struct vmm *vm);
+
+/* run.c: the event loop. */
+int run_loop(struct vmm *vm, struct vmm_exit *exit);
+
+#endif

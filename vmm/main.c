@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * vmm: the command-line front end of libvmm.  It owns the process: parses
+ * arguments, opens files, installs signal handlers, puts the terminal in
+ * raw mode, prints errors and statistics, and maps the outcome to an exit
+ * status.  Everything else is the library.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "vmm.h"
+#include "vmm/cli.h"
+
+enum exit_status {
+	EXIT_POWEROFF = 0,
+	EXIT_HOST_ERROR = 1,
+	EXIT_USAGE = 2,
+	EXIT_GUEST_RESET = 3,
+	EXIT_GUEST_CRASH = 4,
+	EXIT_TIMEOUT = 5,
+	EXIT_STOPPED = 6,
+};
+
+static const char usage_text[] =
+"Usage: vmm --firmware CODE.fd [--vars VARS.fd] [options]\n"
+"       vmm measure|describe|probe|vars-dump ... (see 'vmm COMMAND --help')\n"
+"\n"
+"Boots UEFI firmware (OVMF) on KVM: CODE read-only at the reset vector,\n"
+"VARS as a CFI flash directly below it.  The console is COM1 on stdio.\n"
+"\n"
+"  --firmware FILE     firmware CODE image (ends at 4 GiB; never written)\n"
+"  --vars FILE         variable store (CFI flash); locked while in use\n"
+"  --vars-readonly     keep the guest's variable changes in memory only\n"
+"  --memory SIZE       guest RAM, e.g. 512M, 2G (plain number: MiB; default 512M)\n"
+"  --phys-bits N       guest physical-address bits (default 36)\n"
+"  --debugcon FILE     write the debug console (port 0x402) to FILE\n"
+"  --no-reboot         end when the guest resets instead of rebooting\n"
+"  --no-romd           trap every VARS read (no read-only memslot)\n"
+"  --timeout SECONDS   stop the guest after SECONDS\n"
+"  --stats             print exit and device statistics at the end\n"
+"  --fwcfg NAME=STRING offer STRING to the guest as fw_cfg file NAME (up to 8)\n"
+"  --help              this text\n"
+"\n"
+"Exit status:\n"
+"  0  the guest powered off (ACPI S5)\n"
+"  1  host error (KVM, I/O, memory)\n"
+"  2  usage error or bad input (files, sizes, options)\n"
+"  3  the guest reset and --no-reboot was given\n"
+"  4  the guest crashed (triple fault with --no-reboot, an instruction the\n"
+"     VMM cannot emulate, a failed VM entry)\n"
+"  5  --timeout expired\n"
+"  6  stopped by SIGINT or SIGTERM\n";
+
+struct options {
+	const char *firmware;
+	const char *vars;
+	const char *debugcon;
+	bool vars_readonly;
+	bool stats;
+	unsigned timeout;
+	struct vmm_fwcfg_file fwcfg[8];
+	struct vmm_config cfg;
+};
+
+/* The one VM of this process, for the signal handlers. */
+static struct vmm *signal_vm;
+
+static void on_stop(int sig)
+{
+	if (signal_vm)
+		vmm_stop(signal_vm, sig == SIGALRM ? VMM_EXIT_TIMEOUT
+						   : VMM_EXIT_STOPPED);
+}
+
+static void on_input(int sig)
+{
+	(void)sig;
+	if (signal_vm)
+		vmm_kick(signal_vm);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "vmm: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, " (try --help)\n");
+	return EXIT_USAGE;
+}
+
+/* "512M", "2G", "1T", "4096K", or a plain number of MiB. */
+static int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 20;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || s[0] == '-')
+		return -1;
+	switch (*end) {
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	case 'T': case 't': shift = 40; end++; break;
+	case '\0': break;
+	default: return -1;
+	}
+	if (*end || v == 0 || v > (UINT64_MAX >> shift))
+		return -1;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+static int parse_uint(const char *s, unsigned max, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v > max)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* NAME=STRING: NAME must be non-empty and shorter than fw_cfg's 56 bytes. */
+static int parse_fwcfg(struct options *o, char *arg)
+{
+	char *eq = strchr(arg, '=');
+
+	struct vmm_fwcfg_file *f = &o->fwcfg[o->cfg.fwcfg_count];
+
+	if (!eq || eq == arg || eq - arg > 55)
+		return usage_error("--fwcfg %s: want NAME=STRING", arg);
+	if (o->cfg.fwcfg_count == sizeof(o->fwcfg) / sizeof(o->fwcfg[0]))
+		return usage_error("--fwcfg %s: too many files", arg);
+	*eq = '\0';
+	*f = (struct vmm_fwcfg_file){ arg, eq + 1, (uint32_t)strlen(eq + 1) };
+	o->cfg.fwcfg_files = o->fwcfg;
+	o->cfg.fwcfg_count++;
+	return 0;
+}
+
+enum { OPT_FIRMWARE = 256, OPT_VARS, OPT_VARS_RO, OPT_MEMORY, OPT_PHYS_BITS,
+       OPT_DEBUGCON, OPT_NO_REBOOT, OPT_NO_ROMD, OPT_TIMEOUT, OPT_STATS,
+       OPT_FWCFG, OPT_HELP };
+
+static const struct option long_options[] = {
+	{ "firmware", required_argument, NULL, OPT_FIRMWARE },
+	{ "vars", required_argument, NULL, OPT_VARS },
+	{ "vars-readonly", no_argument, NULL, OPT_VARS_RO },
+	{ "memory", required_argument, NULL, OPT_MEMORY },
+	{ "phys-bits", required_argument, NULL, OPT_PHYS_BITS },
+	{ "debugcon", required_argument, NULL, OPT_DEBUGCON },
+	{ "no-reboot", no_argument, NULL, OPT_NO_REBOOT },
+	{ "no-romd", no_argument, NULL, OPT_NO_ROMD },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "fwcfg", required_argument, NULL, OPT_FWCFG },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int parse_option(struct options *o, int opt, char *arg)
+{
+	switch (opt) {
+	case OPT_FIRMWARE: o->firmware = arg; return 0;
+	case OPT_VARS: o->vars = arg; return 0;
+	case OPT_VARS_RO: o->vars_readonly = true; return 0;
+	case OPT_MEMORY:
+		if (parse_size(arg, &o->cfg.mem_size) < 0)
+			return usage_error("--memory %s: not a size", arg);
+		return 0;
+	case OPT_PHYS_BITS:
+		if (parse_uint(arg, 52, &o->cfg.phys_bits) < 0 || o->cfg.phys_bits < 32)
+			return usage_error("--phys-bits %s: want 32..52", arg);
+		return 0;
+	case OPT_DEBUGCON: o->debugcon = arg; return 0;
+	case OPT_NO_REBOOT: o->cfg.flags |= VMM_F_NO_REBOOT; return 0;
+	case OPT_NO_ROMD: o->cfg.flags |= VMM_F_NO_ROMD; return 0;
+	case OPT_TIMEOUT:
+		if (parse_uint(arg, 86400 * 365, &o->timeout) < 0 || !o->timeout)
+			return usage_error("--timeout %s: want whole seconds > 0", arg);
+		return 0;
+	case OPT_STATS: o->stats = true; return 0;
+	case OPT_FWCFG:
+		return parse_fwcfg(o, arg);
+	case OPT_HELP: fputs(usage_text, stdout); exit(0);
+	default: return usage_error("%s", "unknown option");
+	}
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	int opt, rc;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
+		if (opt == '?')
+			return usage_error("unknown or incomplete option '%s'",
+					   argv[optind - 1]);
+		rc = parse_option(o, opt, optarg);
+		if (rc)
+			return rc;
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (!o->firmware)
+		return usage_error("%s", "--firmware is required");
+	return 0;
+}
+
+static int open_file(const char *what, const char *path, int flags, int *fd)
+{
+	*fd = open(path, flags | O_CLOEXEC, 0644);
+	if (*fd < 0) {
+		fprintf(stderr, "vmm: %s %s: %s\n", what, path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int open_files(struct options *o)
+{
+	int rc;
+
+	rc = open_file("firmware", o->firmware, O_RDONLY, &o->cfg.code_fd);
+	if (!rc && o->vars)
+		rc = open_file("vars", o->vars,
+			       o->vars_readonly ? O_RDONLY : O_RDWR,
+			       &o->cfg.vars_fd);
+	if (!rc && o->debugcon)
+		rc = open_file("debugcon", o->debugcon,
+			       O_WRONLY | O_CREAT | O_TRUNC, &o->cfg.debugcon_fd);
+	return rc;
+}
+
+static struct termios saved_tty;
+static bool tty_raw;
+
+/* Keystrokes go to the guest as typed; Ctrl-C still stops the VMM. */
+static void console_raw(void)
+{
+	struct termios t;
+
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_tty) < 0)
+		return;
+	t = saved_tty;
+	t.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+	t.c_iflag &= ~(tcflag_t)(ICRNL | IXON);
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0)
+		tty_raw = true;
+}
+
+static void console_restore(void)
+{
+	if (tty_raw)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop;	/* no SA_RESTART: KVM_RUN must return */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL);
+	sa.sa_handler = on_input;
+	sigaction(SIGIO, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	/* Input arriving on stdin raises SIGIO, which kicks the vCPU. */
+	if (fcntl(STDIN_FILENO, F_SETOWN, getpid()) == 0)
+		fcntl(STDIN_FILENO, F_SETFL,
+		      fcntl(STDIN_FILENO, F_GETFL) | O_ASYNC);
+}
+
+static void log_stderr(void *opaque, enum vmm_log_level level, const char *msg)
+{
+	static const char *const tag[] = { "error", "warning", "info" };
+
+	(void)opaque;
+	fprintf(stderr, "vmm: %s: %s\n", tag[level], msg);
+}
+
+static void print_stats(const struct vmm *vm)
+{
+	struct vmm_stats s;
+	uint64_t emulated = 0;
+
+	vmm_get_stats(vm, &s);
+	for (unsigned i = 0; i < VMM_STATS_MAX_INSN; i++)
+		emulated += s.emulated[i];
+	fprintf(stderr,
+		"stats: exits %" PRIu64 " (io %" PRIu64 ", mmio %" PRIu64
+		", emulation %" PRIu64 ", kicks %" PRIu64 ", other %" PRIu64 ")\n",
+		s.exits, s.exits_io, s.exits_mmio, s.exits_emulation,
+		s.exits_intr, s.exits_other);
+	fprintf(stderr, "stats: emulated instructions %" PRIu64 ":", emulated);
+	for (unsigned i = 0; vmm_stats_insn_name(i); i++)
+		if (s.emulated[i])
+			fprintf(stderr, " %s=%" PRIu64, vmm_stats_insn_name(i),
+				s.emulated[i]);
+	fprintf(stderr, "\nstats: unclaimed pio reads %" PRIu64 " writes %" PRIu64
+		", mmio reads %" PRIu64 " writes %" PRIu64 "\n",
+		s.unclaimed_pio_reads, s.unclaimed_pio_writes,
+		s.unclaimed_mmio_reads, s.unclaimed_mmio_writes);
+	fprintf(stderr, "stats: vars romd on %" PRIu64 " off %" PRIu64
+		", programs %" PRIu64 ", erases %" PRIu64 ", flushes %" PRIu64
+		", blocks written %" PRIu64 "; resets %" PRIu64 "\n",
+		s.romd_on, s.romd_off, s.vars_programs, s.vars_erases,
+		s.vars_flushes, s.vars_blocks_written, s.resets);
+}
+
+static int status_of(const struct vmm_exit *ex)
+{
+	switch (ex->reason) {
+	case VMM_EXIT_POWEROFF: return EXIT_POWEROFF;
+	case VMM_EXIT_RESET: return EXIT_GUEST_RESET;
+	case VMM_EXIT_CRASH: return EXIT_GUEST_CRASH;
+	case VMM_EXIT_TIMEOUT: return EXIT_TIMEOUT;
+	case VMM_EXIT_STOPPED: return EXIT_STOPPED;
+	default: return EXIT_HOST_ERROR;
+	}
+}
+
+/* Bad input (files, sizes, a VARS file in use) versus a host failure. */
+static int create_status(int rc)
+{
+	return rc == -EINVAL || rc == -EBADF || rc == -EBUSY ? EXIT_USAGE
+							      : EXIT_HOST_ERROR;
+}
+
+static int boot(struct options *o)
+{
+	struct vmm *vm;
+	struct vmm_exit ex;
+	int rc;
+
+	rc = vmm_create(&o->cfg, &vm);
+	if (rc < 0) {
+		fprintf(stderr, "vmm: %s\n", vm ? vmm_strerror(vm) : strerror(-rc));
+		vmm_destroy(vm);
+		return create_status(rc);
+	}
+	signal_vm = vm;
+	install_signals();
+	console_raw();
+	if (o->timeout)
+		alarm(o->timeout);
+	rc = vmm_run(vm, &ex);
+	alarm(0);
+	console_restore();
+	signal_vm = NULL;
+	if (ex.reason != VMM_EXIT_POWEROFF)
+		fprintf(stderr, "vmm: %s\n", ex.detail);
+	if (o->stats)
+		print_stats(vm);
+	vmm_destroy(vm);
+	return rc < 0 ? EXIT_HOST_ERROR : status_of(&ex);
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { .cfg = {
+		.size = sizeof(struct vmm_config),
+		.code_fd = -1, .vars_fd = -1, .debugcon_fd = -1,
+		.console_in_fd = STDIN_FILENO, .console_out_fd = STDOUT_FILENO,
+		.log = log_stderr,
+	} };
+	int rc;
+
+	if (argc > 1 && argv[1][0] != '-')
+		return cli_subcommand(argc - 1, argv + 1);
+	rc = parse_args(argc, argv, &o);
+	if (rc)
+		return rc;
+	o.cfg.vars_mode = o.vars_readonly ? VMM_VARS_SNAPSHOT : VMM_VARS_READWRITE;
+	rc = open_files(&o);
+	if (!rc)
+		rc = boot(&o);
+	return rc;
+}

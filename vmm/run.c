@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The event loop: one vCPU, one thread.  KVM_RUN until something needs the
+ * VMM; serve the exit; between runs, feed console input and act on stop,
+ * reset and power-off requests.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "devices/pflash/pflash.h"
+#include "vmm/emu/emu.h"
+#include "vmm/kvm.h"
+#include "vmm/machine.h"
+
+static int exit_with(struct vmm_exit *ex, enum vmm_exit_reason why,
+		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int exit_with(struct vmm_exit *ex, enum vmm_exit_reason why,
+		     const char *fmt, ...)
+{
+	va_list ap;
+
+	ex->reason = why;
+	va_start(ap, fmt);
+	vsnprintf(ex->detail, sizeof(ex->detail), fmt, ap);
+	va_end(ap);
+	return 1; /* stop the loop */
+}
+
+/* Port I/O, including string I/O (count > 1) laid out in the run page. */
+static void handle_io(struct vmm *vm)
+{
+	struct kvm_run *run = vm->run;
+	uint8_t *data = (uint8_t *)run + run->io.data_offset;
+	uint32_t size = run->io.size;
+
+	if (run->io.data_offset + (uint64_t)size * run->io.count > vm->run_size)
+		return; /* never trust a layout we did not check */
+	for (uint32_t i = 0; i < run->io.count; i++, data += size) {
+		if (run->io.direction == KVM_EXIT_IO_OUT)
+			bus_write(&vm->pio, run->io.port, data, size);
+		else
+			bus_read(&vm->pio, run->io.port, data, size);
+	}
+	vm->stats.exits_io++;
+	/* Input left over from a full receive FIFO goes in as it drains. */
+	if (vm->in_pos < vm->in_len)
+		platform_console_input(vm);
+}
+
+static void handle_mmio(struct vmm *vm)
+{
+	struct kvm_run *run = vm->run;
+	uint32_t len = run->mmio.len;
+
+	if (len == 0 || len > sizeof(run->mmio.data))
+		return;
+	if (run->mmio.is_write)
+		bus_write(&vm->mmio, run->mmio.phys_addr, run->mmio.data, len);
+	else
+		bus_read(&vm->mmio, run->mmio.phys_addr, run->mmio.data, len);
+	vm->stats.exits_mmio++;
+}
+
+static int emu_read(void *opaque, uint64_t gpa, void *buf, size_t len)
+{
+	const void *p = mem_gpa_to_hva(&((struct vmm *)opaque)->mem, gpa, len,
+				       false);
+
+	if (!p)
+		return -EFAULT;
+	memcpy(buf, p, len);
+	return 0;
+}
+
+static int emu_write(void *opaque, uint64_t gpa, const void *buf, size_t len)
+{
+	void *p = mem_gpa_to_hva(&((struct vmm *)opaque)->mem, gpa, len, true);
+
+	if (!p)
+		return -EFAULT;
+	memcpy(p, buf, len);
+	return 0;
+}
+
+/*
+ * This host's KVM (PVM) emulates guest kernel code and cannot execute most
+ * x87 instructions nor LDMXCSR/STMXCSR: it reports an emulation failure with
+ * RIP at the instruction.  Emulate it here and go on.
+ */
+static int handle_emulation_failure(struct vmm *vm, struct vmm_exit *ex)
+{
+	const struct emu_mem mem = { vm, emu_read, emu_write };
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	struct kvm_fpu fpu;
+	struct emu_report rep;
+	char hex[3 * 15 + 1] = "";
+	int rc;
+
+	rc = kvm_get_regs(vm->vcpu_fd, &regs);
+	if (rc == 0)
+		rc = kvm_get_sregs(vm->vcpu_fd, &sregs);
+	if (rc == 0)
+		rc = kvm_get_fpu(vm->vcpu_fd, &fpu);
+	if (rc < 0)
+		return exit_with(ex, VMM_EXIT_ERROR, "reading vCPU state: %s",
+				 strerror(-rc));
+	memset(&rep, 0, sizeof(rep));
+	rc = emu_fixup(&mem, &regs, &sregs, &fpu, &rep);
+	if (rc == 0) {
+		rc = kvm_set_regs(vm->vcpu_fd, &regs);
+		if (rc == 0)
+			rc = kvm_set_fpu(vm->vcpu_fd, &fpu);
+		if (rc < 0)
+			return exit_with(ex, VMM_EXIT_ERROR,
+					 "writing vCPU state: %s", strerror(-rc));
+		vm->stats.exits_emulation++;
+		if (rep.insn >= 0 && rep.insn < VMM_STATS_MAX_INSN)
+			vm->stats.emulated[rep.insn]++;
+		return 0;
+	}
+	for (unsigned i = 0; i < rep.len && i < 15; i++)
+		snprintf(hex + 3 * i, sizeof(hex) - 3 * i, "%02x ", rep.bytes[i]);
+	return exit_with(ex, VMM_EXIT_CRASH,
+			 "cannot emulate instruction at rip 0x%llx (%u-bit): %s[%s]",
+			 (unsigned long long)regs.rip, rep.mode_bits,
+			 rep.why[0] ? rep.why : "", hex);
+}
+
+static int handle_internal_error(struct vmm *vm, struct vmm_exit *ex)
+{
+	if (vm->run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION)
+		return handle_emulation_failure(vm, ex);
+	return exit_with(ex, VMM_EXIT_CRASH, "KVM internal error, suberror %u",
+			 vm->run->internal.suberror);
+}
+
+/* Rebuild the machine from its power-on state; VARS and RAM size stay. */
+static int reset_machine(struct vmm *vm, struct vmm_exit *ex)
+{
+	int rc;
+
+	machine_teardown(vm);
+	/* Fresh zero pages, as at power-on: the firmware must not see stale RAM. */
+	madvise(vm->ram, vm->ram_size, MADV_DONTNEED);
+	platform_reset(vm);
+	rc = machine_build(vm);
+	if (rc < 0)
+		return exit_with(ex, VMM_EXIT_ERROR, "reset: %s", vm->err);
+	vm->stats.resets++;
+	return 0;
+}
+
+/* A guest reset: reboot, or end the run when asked not to. */
+static int guest_reset(struct vmm *vm, struct vmm_exit *ex, const char *why)
+{
+	if (vm->cfg.flags & VMM_F_NO_REBOOT)
+		return exit_with(ex, VMM_EXIT_RESET, "guest reset (%s)", why);
+	return reset_machine(vm, ex);
+}
+
+static int handle_request(struct vmm *vm, struct vmm_exit *ex)
+{
+	enum vmm_request req = vm->request;
+
+	vm->request = VMM_REQ_NONE;
+	if (req == VMM_REQ_POWEROFF)
+		return exit_with(ex, VMM_EXIT_POWEROFF, "guest powered off (ACPI S5)");
+	if (req == VMM_REQ_RESET)
+		return guest_reset(vm, ex, "reset requested by the guest");
+	return 0;
+}
+
+static int handle_exit(struct vmm *vm, struct vmm_exit *ex)
+{
+	struct kvm_run *run = vm->run;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		handle_io(vm);
+		return 0;
+	case KVM_EXIT_MMIO:
+		handle_mmio(vm);
+		return 0;
+	case KVM_EXIT_INTERNAL_ERROR:
+		return handle_internal_error(vm, ex);
+	case KVM_EXIT_SHUTDOWN:
+		vm->stats.exits_other++;
+		if (vm->cfg.flags & VMM_F_NO_REBOOT)
+			return exit_with(ex, VMM_EXIT_CRASH, "guest triple fault");
+		return reset_machine(vm, ex);
+	case KVM_EXIT_INTR:
+		vm->stats.exits_intr++;
+		return 0;
+	case KVM_EXIT_HLT:
+		vm->stats.exits_other++;
+		return exit_with(ex, VMM_EXIT_CRASH, "guest halted with interrupts off");
+	case KVM_EXIT_FAIL_ENTRY:
+		return exit_with(ex, VMM_EXIT_CRASH, "VM entry failed, reason 0x%llx",
+				 (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+	case KVM_EXIT_SYSTEM_EVENT:
+		vm->stats.exits_other++;
+		if (run->system_event.type == KVM_SYSTEM_EVENT_RESET)
+			return guest_reset(vm, ex, "system event");
+		return exit_with(ex, VMM_EXIT_POWEROFF, "guest shut down (system event %u)",
+				 run->system_event.type);
+	default:
+		return exit_with(ex, VMM_EXIT_CRASH, "unexpected KVM exit %u",
+				 run->exit_reason);
+	}
+}
+
+/* Work that waits for a kick: stop requests and console input. */
+static int service_kicks(struct vmm *vm, struct vmm_exit *ex)
+{
+	int stop = vm->stop_reason;
+
+	if (stop >= 0) {
+		vm->stop_reason = -1;
+		return exit_with(ex, (enum vmm_exit_reason)stop,
+				 stop == VMM_EXIT_TIMEOUT ? "timeout" : "stopped");
+	}
+	if (vm->input_kicked) {
+		vm->input_kicked = 0;
+		platform_console_input(vm);
+	}
+	return 0;
+}
+
+int run_loop(struct vmm *vm, struct vmm_exit *ex)
+{
+	int done = 0, rc;
+
+	memset(ex, 0, sizeof(*ex));
+	platform_console_input(vm);
+	while (!done) {
+		done = service_kicks(vm, ex);
+		if (done)
+			break;
+		rc = kvm_run(vm->vcpu_fd);
+		vm->stats.exits++;
+		if (rc == -EINTR || rc == -EAGAIN) {
+			vm->run->immediate_exit = 0;
+			vm->stats.exits_intr++;
+			continue;
+		}
+		if (rc < 0)
+			return exit_with(ex, VMM_EXIT_ERROR, "KVM_RUN: %s",
+					 strerror(-rc)), rc;
+		done = handle_exit(vm, ex);
+		if (!done && vm->request != VMM_REQ_NONE)
+			done = handle_request(vm, ex);
+	}
+	return 0;
+}
+
+int vmm_run(struct vmm *vm, struct vmm_exit *ex)
+{
+	int rc = run_loop(vm, ex);
+
+	/* Every way out makes the guest's variable writes durable. */
+	if (vm->vars) {
+		int frc = pflash_flush(vm->vars);
+
+		if (frc < 0 && rc == 0) {
+			exit_with(ex, VMM_EXIT_ERROR, "vars: flush failed: %s",
+				  strerror(-frc));
+			rc = frc;
+		}
+	}
+	return rc;
+}

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Lifecycle of a VM: validate the configuration before touching /dev/kvm,
+ * load the images, build the machine; destroy in reverse.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "devices/pflash/pflash.h"
+#include "vmm/layout.h"
+#include "vmm/machine.h"
+
+int vmm_fail(struct vmm *vm, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(vm->err, sizeof(vm->err), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+void vmm_log(struct vmm *vm, enum vmm_log_level lvl, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	if (!vm->cfg.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	vm->cfg.log(vm->cfg.log_opaque, lvl, msg);
+}
+
+/* Size of a firmware image behind (fd): a non-empty multiple of 4 KiB. */
+static int image_size(struct vmm *vm, int fd, const char *what, uint64_t *size)
+{
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return vmm_fail(vm, -EBADF, "%s: not an open file", what);
+	if (!S_ISREG(st.st_mode))
+		return vmm_fail(vm, -EINVAL, "%s: not a regular file", what);
+	if (st.st_size == 0)
+		return vmm_fail(vm, -EINVAL, "%s: empty file", what);
+	if (st.st_size % LAYOUT_FLASH_SECTOR)
+		return vmm_fail(vm, -EINVAL,
+				"%s: size %lld is not a multiple of 4 KiB",
+				what, (long long)st.st_size);
+	*size = (uint64_t)st.st_size;
+	return 0;
+}
+
+static uint64_t host_memory(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+
+	return pages > 0 && psize > 0 ? (uint64_t)pages * (uint64_t)psize : 0;
+}
+
+static int check_config(struct vmm *vm, const struct vmm_config *cfg)
+{
+	uint64_t vars_size = 0, total;
+	int rc;
+
+	if (cfg->size < sizeof(*cfg))
+		return vmm_fail(vm, -EINVAL, "config: size %zu, want %zu",
+				cfg->size, sizeof(*cfg));
+	rc = image_size(vm, cfg->code_fd, "firmware", &vm->code_size);
+	if (rc < 0)
+		return rc;
+	if (cfg->vars_fd >= 0) {
+		rc = image_size(vm, cfg->vars_fd, "vars", &vars_size);
+		if (rc < 0)
+			return rc;
+	}
+	total = vm->code_size + vars_size;
+	if (total > LAYOUT_FLASH_MAX)
+		return vmm_fail(vm, -EINVAL,
+				"firmware + vars = %llu bytes, more than the %llu-byte flash window",
+				(unsigned long long)total,
+				(unsigned long long)LAYOUT_FLASH_MAX);
+	vm->ram_size = cfg->mem_size ? cfg->mem_size : VMM_DEFAULT_MEM;
+	if (vm->ram_size < 32 * LAYOUT_MiB || vm->ram_size % LAYOUT_MiB)
+		return vmm_fail(vm, -EINVAL,
+				"memory: %llu bytes; need a whole number of MiB, at least 32 MiB",
+				(unsigned long long)vm->ram_size);
+	if (vm->ram_size > host_memory())
+		return vmm_fail(vm, -EINVAL,
+				"memory: %llu MiB is more than the host's %llu MiB",
+				(unsigned long long)(vm->ram_size >> 20),
+				(unsigned long long)(host_memory() >> 20));
+	if (cfg->phys_bits && (cfg->phys_bits < 32 || cfg->phys_bits > 52))
+		return vmm_fail(vm, -EINVAL, "phys-bits %u: want 32..52",
+				cfg->phys_bits);
+	return 0;
+}
+
+/* RAM below the PCI hole first, the rest above 4 GiB (QEMU pc layout). */
+static int alloc_ram(struct vmm *vm)
+{
+	vm->low_ram = vm->ram_size < LAYOUT_LOWMEM_MAX ? vm->ram_size
+						       : LAYOUT_LOWMEM_MAX;
+	vm->high_ram = vm->ram_size - vm->low_ram;
+	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->ram == MAP_FAILED) {
+		vm->ram = NULL;
+		return vmm_fail(vm, -errno, "guest RAM: %s", strerror(errno));
+	}
+	return 0;
+}
+
+/*
+ * A private copy of CODE: the guest sees it read-only, SEV encrypts it in
+ * place, and the caller's file is never written.
+ */
+static int load_code(struct vmm *vm)
+{
+	uint64_t done = 0;
+
+	vm->code = mmap(NULL, vm->code_size, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (vm->code == MAP_FAILED) {
+		vm->code = NULL;
+		return vmm_fail(vm, -errno, "firmware copy: %s", strerror(errno));
+	}
+	while (done < vm->code_size) {
+		ssize_t n = pread(vm->cfg.code_fd, vm->code + done,
+				  vm->code_size - done, (off_t)done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return vmm_fail(vm, n < 0 ? -errno : -EIO,
+					"firmware: read failed at %llu",
+					(unsigned long long)done);
+		done += (uint64_t)n;
+	}
+	vm->code_gpa = LAYOUT_4GIB - vm->code_size;
+	return 0;
+}
+
+static int romd_switch(void *ctx, bool on)
+{
+	struct vmm *vm = ctx;
+
+	vm->vars_romd_wanted = on;
+	if (vm->vars_slot < 0 || vm->vm_fd < 0)
+		return 0; /* applied at the next machine_build() */
+	return mem_set_mapped(&vm->mem, vm->vars_slot, on);
+}
+
+static int open_vars(struct vmm *vm)
+{
+	struct pflash_romd_ops ops = { .ctx = vm, .set_romd = romd_switch };
+	enum pflash_mode mode = vm->cfg.vars_mode == VMM_VARS_SNAPSHOT
+					? PFLASH_MODE_SNAPSHOT
+					: PFLASH_MODE_READWRITE;
+	int rc;
+
+	if (vm->cfg.vars_fd < 0)
+		return 0;
+	rc = pflash_open(vm->cfg.vars_fd, mode,
+			 !(vm->cfg.flags & VMM_F_NO_ROMD), &ops, &vm->vars);
+	if (rc == -EBUSY)
+		return vmm_fail(vm, rc, "vars: file is in use by another VM");
+	if (rc < 0)
+		return vmm_fail(vm, rc, "vars: %s", strerror(-rc));
+	vm->vars_gpa = vm->code_gpa - pflash_size(vm->vars);
+	vm->vars_romd_wanted = true;
+	return 0;
+}
+
+static void init_fields(struct vmm *vm, const struct vmm_config *cfg)
+{
+	memcpy(&vm->cfg, cfg, sizeof(vm->cfg));
+	vm->kvm_fd = vm->vm_fd = vm->vcpu_fd = -1;
+	vm->vars_slot = -1;
+	vm->stop_reason = -1;
+	bus_init(&vm->pio);
+	bus_init(&vm->mmio);
+}
+
+int vmm_create(const struct vmm_config *cfg, struct vmm **out)
+{
+	struct vmm *vm = calloc(1, sizeof(*vm));
+	int rc;
+
+	*out = vm;
+	if (!vm)
+		return -ENOMEM;
+	init_fields(vm, cfg);
+	rc = check_config(vm, cfg);
+	if (rc == 0)
+		rc = alloc_ram(vm);
+	if (rc == 0)
+		rc = load_code(vm);
+	if (rc == 0)
+		rc = open_vars(vm);
+	if (rc == 0)
+		rc = machine_open_kvm(vm);
+	if (rc == 0)
+		rc = platform_create(vm);
+	if (rc == 0)
+		rc = machine_build(vm);
+	/* On failure *out stays valid for vmm_strerror(); destroy frees it. */
+	return rc;
+}
+
+void vmm_stop(struct vmm *vm, enum vmm_exit_reason why)
+{
+	vm->stop_reason = (sig_atomic_t)why;
+	if (vm->run)
+		vm->run->immediate_exit = 1;
+}
+
+void vmm_kick(struct vmm *vm)
+{
+	vm->input_kicked = 1;
+	if (vm->run)
+		vm->run->immediate_exit = 1;
+}
+
+const char *vmm_strerror(const struct vmm *vm)
+{
+	return vm && vm->err[0] ? vm->err : "no error";
+}
+
+void vmm_get_stats(const struct vmm *vm, struct vmm_stats *st)
+{
+	*st = vm->stats;
+	st->unclaimed_pio_reads = vm->pio.stats.unclaimed_reads;
+	st->unclaimed_pio_writes = vm->pio.stats.unclaimed_writes;
+	st->unclaimed_mmio_reads = vm->mmio.stats.unclaimed_reads;
+	st->unclaimed_mmio_writes = vm->mmio.stats.unclaimed_writes;
+	if (vm->vars) {
+		const struct pflash_stats *ps = pflash_get_stats(vm->vars);
+
+		st->romd_on = ps->romd_on;
+		st->romd_off = ps->romd_off;
+		st->vars_programs = ps->programs;
+		st->vars_erases = ps->erases;
+		st->vars_flushes = ps->flushes;
+		st->vars_blocks_written = ps->blocks_written;
+	}
+}
+
+void vmm_destroy(struct vmm *vm)
+{
+	if (!vm)
+		return;
+	machine_teardown(vm);
+	platform_destroy(vm);
+	if (vm->vars)
+		pflash_close(vm->vars);
+	if (vm->kvm_fd >= 0)
+		close(vm->kvm_fd);
+	free(vm->cpuid);
+	if (vm->code)
+		munmap(vm->code, vm->code_size);
+	if (vm->ram)
+		munmap(vm->ram, vm->ram_size);
+	free(vm);
+}
