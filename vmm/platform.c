@@ -131,7 +131,7 @@ static int create_devices(struct vmm *vm, struct platform *p)
 		rc = resetctl_create(h, &p->resetctl);
 	if (!rc) {
 		memset(&pcfg, 0, sizeof(pcfg));
-		pcfg.pm = acpipm_device(p->pm);
+		pcfg.acpipm = acpipm_device(p->pm);
 		pcfg.resetctl = resetctl_device(p->resetctl);
 		rc = pci_create(h, &pcfg, &p->pci);
 	}
@@ -146,7 +146,7 @@ static int create_devices(struct vmm *vm, struct platform *p)
 	if (!rc)
 		rc = cmos_create(h, vm->low_ram, vm->high_ram, 1, &p->cmos);
 	if (!rc)
-		rc = uart_create(h, &p->uart);
+		rc = uart_create(h, LAYOUT_IRQ_COM1, &p->uart);
 	if (!rc)
 		rc = port92_create(h, &p->port92);
 	if (!rc)

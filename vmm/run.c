@@ -14,6 +14,14 @@
 #include "vmm/kvm.h"
 #include "vmm/machine.h"
 
+_Static_assert(EMU_INSN_COUNT <= VMM_STATS_MAX_INSN,
+	       "struct vmm_stats must count every emulated instruction kind");
+
+const char *vmm_stats_insn_name(unsigned i)
+{
+	return i < EMU_INSN_COUNT ? emu_insn_name((int)i) : NULL;
+}
+
 static int exit_with(struct vmm_exit *ex, enum vmm_exit_reason why,
 		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

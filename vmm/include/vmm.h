@@ -93,7 +93,7 @@ struct vmm_exit {
 	char detail[256];	/* one line: what happened, where */
 };
 
-#define VMM_STATS_MAX_INSN 64
+#define VMM_STATS_MAX_INSN 160
 
 struct vmm_stats {
 	uint64_t exits;			/* KVM_RUN returns, all kinds */
