@@ -108,8 +108,21 @@ fuzz: $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do n=$${f##*/fuzz_}; mkdir -p $(O)/fuzz/corpus-$$n; \
 		$$f -max_total_time=$${FUZZ_SECONDS:-60} $(O)/fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; done
 
-bench: all
-	tests/bench/run.sh
+BENCH_N ?= 20000
+$(O)/bench/bare: tests/bench/bare.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -o $@ $<
+
+$(O)/bench/fw-%.bin: tests/bench/fw.S tests/bench/fw.ld
+	@mkdir -p $(dir $@)
+	$(CC) -c $(if $(filter io,$*),-DBENCH_IO) $(if $(filter pflash,$*),-DBENCH_PFLASH) \
+		-DBENCH_N=$(BENCH_N) -o $(O)/bench/fw-$*.o $<
+	ld -T tests/bench/fw.ld -o $(O)/bench/fw-$*.elf $(O)/bench/fw-$*.o
+	objcopy -O binary $(O)/bench/fw-$*.elf $@
+
+bench: $(O)/vmm $(O)/bench/bare $(O)/bench/fw-start.bin $(O)/bench/fw-io.bin \
+	$(O)/bench/fw-pflash.bin
+	BENCH_N=$(BENCH_N) tests/bench/bench.py $(O)
 
 clean:
 	rm -rf $(O)

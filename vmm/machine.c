@@ -243,6 +243,11 @@ int machine_build(struct vmm *vm)
 	rc = check_vm_caps(vm);
 	if (rc < 0)
 		return rc;
+	rc = map_memory(vm);
+	if (rc == 0)
+		rc = map_vars(vm);
+	if (rc < 0)
+		return rc;
 	rc = kvm_set_tss_addr(vm->vm_fd, LAYOUT_KVM_TSS);
 	if (rc == 0)
 		rc = kvm_create_irqchip(vm->vm_fd);
@@ -250,12 +255,7 @@ int machine_build(struct vmm *vm)
 		rc = kvm_create_pit2(vm->vm_fd);
 	if (rc < 0)
 		return vmm_fail(vm, rc, "irqchip/PIT setup: %s", strerror(-rc));
-	rc = map_memory(vm);
-	if (rc == 0)
-		rc = map_vars(vm);
-	if (rc == 0)
-		rc = create_vcpu(vm);
-	return rc;
+	return create_vcpu(vm);
 }
 
 void machine_teardown(struct vmm *vm)

@@ -306,6 +306,21 @@ static void log_stderr(void *opaque, enum vmm_log_level level, const char *msg)
 	fprintf(stderr, "vmm: %s: %s\n", tag[level], msg);
 }
 
+/* Peak resident set of this process image (VmHWM: reset at exec). */
+static long peak_rss_kib(void)
+{
+	char line[128];
+	long kib = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmHWM: %ld kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib;
+}
+
 static void print_stats(const struct vmm *vm)
 {
 	struct vmm_stats s;
@@ -333,6 +348,7 @@ static void print_stats(const struct vmm *vm)
 		", blocks written %" PRIu64 "; resets %" PRIu64 "\n",
 		s.romd_on, s.romd_off, s.vars_programs, s.vars_erases,
 		s.vars_flushes, s.vars_blocks_written, s.resets);
+	fprintf(stderr, "stats: peak resident %ld KiB\n", peak_rss_kib());
 }
 
 static int status_of(const struct vmm_exit *ex)

@@ -123,6 +123,7 @@ static int add_e820(struct vmm *vm, struct fwcfg *fw)
 static int create_devices(struct vmm *vm, struct platform *p)
 {
 	const struct vmm_host *h = &vm->host;
+	const struct fwcfg_config fcfg = { .ncpus = 1, .max_cpus = 1 };
 	struct pci_config pcfg;
 	int rc;
 
@@ -136,7 +137,7 @@ static int create_devices(struct vmm *vm, struct platform *p)
 		rc = pci_create(h, &pcfg, &p->pci);
 	}
 	if (!rc)
-		rc = fwcfg_create(h, 1, &p->fwcfg);
+		rc = fwcfg_create(h, &fcfg, &p->fwcfg);
 	if (!rc)
 		rc = add_e820(vm, p->fwcfg);
 	for (unsigned i = 0; !rc && i < vm->cfg.fwcfg_count; i++)
