@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Offline SEV / SEV-ES launch measurement: what the firmware's launch
+ * digest and LAUNCH_MEASURE will be for a launch by this VMM, computed
+ * without any SEV hardware, so a guest owner can check an attestation.
+ *
+ * The digest assumes the launch this VMM performs: one LAUNCH_UPDATE_DATA
+ * over exactly the whole OVMF_CODE image, then (SEV-ES) one VMSA per vCPU
+ * built by sev_vmsa_build() from sev_vcpu_reset_state(), the very state the
+ * VMM loads into its vCPUs.  The digest is one SHA-256 stream over those
+ * bytes (SEV API 6.5.1; sev.md 3.1, 3.3).
+ */
+#ifndef SEV_MEASURE_H
+#define SEV_MEASURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sev/sev.h"
+
+/* CPUID.1.EAX of QEMU's EPYC-v4 model: family 0x17, model 0x01, step 2. */
+#define SEV_MEASURE_DEFAULT_VCPU_SIG	0x800f12u
+
+struct sev_measure_params {
+	enum sev_mode mode;
+	unsigned nr_vcpus;	/* SEV-ES: 1..SEV_MEASURE_MAX_VCPUS */
+	uint32_t vcpu_sig;	/* RDX after reset */
+	uint64_t vmsa_features;	/* KVM_SEV_INIT2 vmsa_features */
+	bool init2;		/* VMs from KVM_SEV_INIT2 carry x87/SSE state */
+};
+
+#define SEV_MEASURE_MAX_VCPUS	1024u
+
+/* One vCPU, EPYC-v4 signature, no features, legacy init. */
+void sev_measure_params_init(struct sev_measure_params *p,
+			     enum sev_mode mode);
+
+/*
+ * The launch digest for (image)[0..len).  Returns 0; -EINVAL for an image
+ * LAUNCH_UPDATE_DATA could not take (empty, not a multiple of 16, over
+ * 4 GiB) or bad parameters; -ENOENT for SEV-ES with more than one vCPU when
+ * the image has no SEV-ES reset block (APs would have nowhere to start);
+ * -EIO if libcrypto fails.
+ */
+int sev_measure_digest(const void *image, size_t len,
+		       const struct sev_measure_params *p,
+		       uint8_t ld[SEV_DIGEST_SIZE]);
+
+/* The LAUNCH_MEASURE value for (ld) (sev_crypto_launch_measure()). */
+int sev_measure_launch_measure(const uint8_t tik[SEV_KEY_SIZE],
+			       uint8_t api_major, uint8_t api_minor,
+			       uint8_t build, uint32_t policy,
+			       const uint8_t ld[SEV_DIGEST_SIZE],
+			       const uint8_t mnonce[SEV_MNONCE_SIZE],
+			       uint8_t out[SEV_DIGEST_SIZE]);
+
+#endif
