@@ -28,7 +28,7 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -fno-strict-aliasing $(WARNINGS) -fvisibility=hidden
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -fno-omit-frame-pointer
-LDLIBS   := -lcrypto
+LDLIBS   := -lcrypto -lm
 
 LIB_SRCS := $(filter-out vmm/main.c vmm/cli_%.c,$(wildcard vmm/*.c vmm/emu/*.c \
 	    devices/*/*.c firmware/*.c sev/*.c))
