@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Op-script fuzzer for devices/uart.  Each 8-byte record:
+ *   [0] op: 0 read, 1 write, 2 host receive, 3 reset (low 2 bits)
+ *   [1] offset (0..9: the window plus two past it, to hit the re-check)
+ *   [2] width: 1 << (b & 3)
+ *   [3..6] value, little-endian (receive: [3] is the byte count 0..16)
+ *   [7] unused
+ * Invariants checked: LSR always has THRE|TEMT, IIR names a valid source
+ * with bits 5:4 clear and bits 7:6 both or neither, set_irq is only called on a level change and only for our gsi.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "devices/uart/uart.h"
+
+#define RECORD 8
+#define GSI 4
+
+struct fuzz_host {
+	int level;
+};
+
+static void fz_set_irq(void *ctx, unsigned gsi, int level)
+{
+	struct fuzz_host *h = ctx;
+
+	if (gsi != GSI || level == h->level || (level != 0 && level != 1))
+		abort();
+	h->level = level;
+}
+
+static void fz_console_out(void *ctx, const uint8_t *buf, size_t len)
+{
+	if (len != 1)
+		abort();
+}
+
+static void check_invariants(struct vmm_device *dev)
+{
+	uint8_t lsr = 0, iir = 0;
+
+	dev->ops->read(dev->opaque, UART_LSR, &lsr, 1);
+	if ((lsr & 0x60) != 0x60)
+		abort();
+	dev->ops->read(dev->opaque, UART_IIR, &iir, 1);
+	if ((iir & 0x30) || ((iir & 0xC0) != 0 && (iir & 0xC0) != 0xC0))
+		abort();
+	switch (iir & 0x0F) {
+	case UART_IIR_NONE: case UART_IIR_MSI: case UART_IIR_THRI:
+	case UART_IIR_RDI: case UART_IIR_RLSI:
+		break;
+	default:
+		abort();
+	}
+}
+
+static void run_op(struct uart *uart, struct vmm_device *dev,
+		   const uint8_t *r)
+{
+	uint8_t buf[8], in[UART_FIFO_SIZE];
+	uint64_t offset = r[1] % (UART_WINDOW_SIZE + 2);
+	uint32_t width = 1u << (r[2] & 3);
+	size_t n;
+
+	memset(buf, 0xFF, sizeof(buf));
+	memcpy(buf, r + 3, 4);
+	switch (r[0] & 3) {
+	case 0:
+		dev->ops->read(dev->opaque, offset, buf, width);
+		break;
+	case 1:
+		dev->ops->write(dev->opaque, offset, buf, width);
+		break;
+	case 2:
+		n = r[3] % (UART_FIFO_SIZE + 1);
+		memset(in, r[4], sizeof(in));
+		if (uart_receive(uart, in, n) > n)
+			abort();
+		(void)uart_can_receive(uart);
+		break;
+	default:
+		dev->ops->reset(dev->opaque);
+		break;
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fuzz_host fh = { 0 };
+	struct vmm_host host = {
+		.ctx = &fh,
+		.set_irq = fz_set_irq,
+		.console_out = fz_console_out,
+	};
+	struct uart *uart;
+	struct vmm_device *dev;
+
+	if (size < RECORD || uart_create(&host, GSI, &uart) != 0)
+		return 0;
+	dev = uart_device(uart);
+	/* Checked once at the end: LSR and IIR reads have side effects. */
+	for (size_t i = 0; i + RECORD <= size; i += RECORD)
+		run_op(uart, dev, data + i);
+	check_invariants(dev);
+	uart_destroy(uart);
+	return 0;
+}
