@@ -48,6 +48,18 @@ static void put_le(uint8_t *p, uint32_t v, unsigned n)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
+static const uint8_t *file_item(const struct fwcfg *fw, unsigned key,
+				uint32_t *len)
+{
+	const struct fwcfg_file *f;
+
+	if (key - FWCFG_KEY_FILE_FIRST >= fw->nfiles)
+		return NULL;
+	f = &fw->files[key - FWCFG_KEY_FILE_FIRST];
+	*len = f->len;
+	return f->data;
+}
+
 /* The bytes of item (selector) and their count, or NULL for none. */
 static const uint8_t *item(const struct fwcfg *fw, uint16_t selector,
 			   uint32_t *len)
@@ -56,15 +68,8 @@ static const uint8_t *item(const struct fwcfg *fw, uint16_t selector,
 
 	if (selector & FWCFG_ARCH_LOCAL)
 		return NULL;
-	if (key >= FWCFG_KEY_FILE_FIRST) {
-		const struct fwcfg_file *f;
-
-		if (key - FWCFG_KEY_FILE_FIRST >= fw->nfiles)
-			return NULL;
-		f = &fw->files[key - FWCFG_KEY_FILE_FIRST];
-		*len = f->len;
-		return f->data;
-	}
+	if (key >= FWCFG_KEY_FILE_FIRST)
+		return file_item(fw, key, len);
 	switch (key) {
 	case FWCFG_KEY_SIGNATURE:
 		*len = sizeof(signature);

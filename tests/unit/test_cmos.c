@@ -266,7 +266,7 @@ static void test_cmos_extreme_wallclock_clamped(void **state)
 static void test_cmos_nmi_bit_masked(void **state)
 {
 	struct fixture *fx = *state;
-	uint8_t v = 0x55;
+	uint8_t v;
 
 	assert_int_equal(rd(fx, 0x80 | 0x34), 0x00);
 	assert_int_equal(rd(fx, 0x80 | 0x35), 0x07);
