@@ -114,11 +114,16 @@ static int check_vm_caps(struct vmm *vm)
 		if (kvm_check_extension(vm->vm_fd, required_caps[i].cap) <= 0)
 			return vmm_fail(vm, -ENOTSUP, "KVM lacks %s",
 					required_caps[i].name);
+	/*
+	 * Per VM, not per host: SEV-ES/SNP VM types refuse read-only slots
+	 * (Linux 66155de93bcf).  Then CODE becomes ordinary memory and every
+	 * VARS access traps.
+	 */
 	vm->romd_allowed = kvm_check_extension(vm->vm_fd,
 					       KVM_CAP_READONLY_MEM) > 0;
 	if (!vm->romd_allowed)
-		return vmm_fail(vm, -ENOTSUP,
-				"KVM lacks KVM_CAP_READONLY_MEM: the firmware cannot be mapped read-only");
+		vmm_log(vm, VMM_LOG_WARN,
+			"no read-only memslots on this VM: firmware mapped writable, every VARS access traps");
 	return 0;
 }
 
@@ -152,8 +157,8 @@ static int map_memory(struct vmm *vm)
 			      vm->ram + 0xC0000, false, "option-ROM RAM");
 	if (rc >= 0)
 		rc = add_slot(vm, LAYOUT_BIOS_ALIAS + LAYOUT_BIOS_ALIAS_SIZE - alias,
-			      alias, vm->code + vm->code_size - alias, true,
-			      "BIOS alias");
+			      alias, vm->code + vm->code_size - alias,
+			      vm->romd_allowed, "BIOS alias");
 	if (rc >= 0)
 		rc = add_slot(vm, LAYOUT_HIGH_LOW_RAM,
 			      vm->low_ram - LAYOUT_HIGH_LOW_RAM,
@@ -162,8 +167,8 @@ static int map_memory(struct vmm *vm)
 		rc = add_slot(vm, LAYOUT_HIGHMEM_BASE, vm->high_ram,
 			      vm->ram + vm->low_ram, false, "high RAM");
 	if (rc >= 0)
-		rc = add_slot(vm, vm->code_gpa, vm->code_size, vm->code, true,
-			      "firmware");
+		rc = add_slot(vm, vm->code_gpa, vm->code_size, vm->code,
+			      vm->romd_allowed, "firmware");
 	if (rc < 0)
 		return rc;
 	return 0;
@@ -175,7 +180,7 @@ static int map_vars(struct vmm *vm)
 	int rc;
 
 	vm->vars_slot = -1;
-	if (!vm->vars || (vm->cfg.flags & VMM_F_NO_ROMD))
+	if (!vm->vars || (vm->cfg.flags & VMM_F_NO_ROMD) || !vm->romd_allowed)
 		return 0;
 	rc = add_slot(vm, vm->vars_gpa, pflash_size(vm->vars),
 		      pflash_mem(vm->vars), true, "vars");
@@ -210,7 +215,7 @@ static int create_vcpu(struct vmm *vm)
 	rc = kvm_set_cpuid2(vm->vcpu_fd, vm->cpuid);
 	if (rc < 0)
 		return vmm_fail(vm, rc, "KVM_SET_CPUID2: %s", strerror(-rc));
-	x86_reset_sregs(&sregs);
+	/* KVM's APIC base (0xFEE00000 | BSP | enabled) is kept as it is. */
 	rc = kvm_get_sregs(vm->vcpu_fd, &sregs);
 	if (rc == 0) {
 		uint64_t apic_base = sregs.apic_base;
