@@ -79,11 +79,29 @@ static int table_take_entry(const uint8_t *img, size_t start, size_t pos,
 	return 0;
 }
 
+/* Collect the entries below the footer, from (pos) down to the table start. */
+static int table_walk(const uint8_t *img, size_t pos, struct ovmf_table *table)
+{
+	uint16_t len;
+	int rc;
+
+	for (; pos > table->table_offset; pos -= len) {
+		if (table->nr_entries == OVMF_TABLE_MAX_ENTRIES)
+			return -E2BIG;
+		rc = table_take_entry(img, table->table_offset, pos,
+				      &table->entries[table->nr_entries], &len);
+		if (rc)
+			return rc;
+		table->nr_entries++;
+	}
+	return 0;
+}
+
 int ovmf_table_parse(const void *image, size_t size, struct ovmf_table *table)
 {
 	const uint8_t *img = image;
-	size_t footer, table_end, pos;
-	uint16_t total, len;
+	size_t footer, table_end;
+	uint16_t total;
 	int rc;
 
 	memset(table, 0, sizeof(*table));
@@ -102,16 +120,10 @@ int ovmf_table_parse(const void *image, size_t size, struct ovmf_table *table)
 	table->table_offset = table_end - total;
 	table->table_len = total;
 
-	for (pos = footer - 2; pos > table->table_offset; pos -= len) {
-		if (table->nr_entries == OVMF_TABLE_MAX_ENTRIES)
-			return -E2BIG;
-		rc = table_take_entry(img, table->table_offset, pos,
-				      &table->entries[table->nr_entries], &len);
-		if (rc)
-			return rc;
-		table->nr_entries++;
-	}
-	return 0;
+	rc = table_walk(img, footer - 2, table);
+	if (rc)
+		memset(table, 0, sizeof(*table));
+	return rc;
 }
 
 const struct ovmf_table_entry *ovmf_table_find(const struct ovmf_table *table,
