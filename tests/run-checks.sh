@@ -32,6 +32,12 @@ run_unit() {
 			bad=$((bad + 1)); echo "FAIL replay $name"; echo "$out" | tail -n 30
 		fi
 	done
+	n=$((n + 1))
+	if tests/cli/bad-input.sh "$B" >"$B/tests/cli.log" 2>&1; then
+		echo "PASS $(tail -n 1 "$B/tests/cli.log")"
+	else
+		bad=$((bad + 1)); grep -v '^PASS' "$B/tests/cli.log"
+	fi
 	echo "unit: $((n - bad)) passed, $bad failed"
 	[ "$bad" -eq 0 ]
 }
