@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -342,6 +344,154 @@ static void test_pflash_replay_snapshot(void **state)
 	unlink(path);
 }
 
+#define BLOCK 4096u
+
+/* Every content each block takes during the replay (FNV-1a hashes). */
+struct block_versions {
+	uint64_t *hash;
+	size_t n;
+};
+
+static uint64_t block_hash(const uint8_t *p)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (unsigned i = 0; i < BLOCK; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static void add_version(struct block_versions *bv, const uint8_t *block)
+{
+	uint64_t h = block_hash(block);
+
+	if (bv->n && bv->hash[bv->n - 1] == h)
+		return;
+	bv->hash = realloc(bv->hash, (bv->n + 1) * sizeof(*bv->hash));
+	assert_non_null(bv->hash);
+	bv->hash[bv->n++] = h;
+}
+
+static bool has_version(const struct block_versions *bv, const uint8_t *p)
+{
+	uint64_t h = block_hash(p);
+
+	for (size_t i = 0; i < bv->n; i++)
+		if (bv->hash[i] == h)
+			return true;
+	return false;
+}
+
+static struct block_versions *collect_versions(struct trace *t)
+{
+	size_t blocks = t->size / BLOCK;
+	struct block_versions *bv = calloc(blocks, sizeof(*bv));
+	uint8_t *array = malloc(t->size);
+	struct cfi_flash fl;
+
+	assert_non_null(bv);
+	assert_non_null(array);
+	memcpy(array, t->before, t->size);
+	assert_int_equal(cfi_init(&fl, array, t->size, BLOCK, true), 0);
+	for (size_t b = 0; b < blocks; b++)
+		add_version(&bv[b], array + b * BLOCK);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct op *o = &t->ops[i];
+
+		if (o->kind == OP_RESET)
+			cfi_reset(&fl);
+		if (o->kind != OP_WRITE ||
+		    !(cfi_write(&fl, o->off, o->width, o->value) &
+		      CFI_FX_DIRTY))
+			continue;
+		for (uint64_t b = fl.dirty_off / BLOCK;
+		     b <= (fl.dirty_off + fl.dirty_len - 1) / BLOCK; b++)
+			add_version(&bv[b], array + b * BLOCK);
+	}
+	free(array);
+	return bv;
+}
+
+/* Child: replay through pflash, one byte down (pipe) per 1000 ops. */
+static void child_replay(struct trace *t, const char *path, int pipe_fd)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	struct pflash *pf;
+	struct vmm_device *dev;
+
+	if (fd < 0 || pflash_open(fd, PFLASH_MODE_READWRITE, false, NULL,
+				  &pf) < 0)
+		_exit(3);
+	dev = pflash_device(pf);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct op *o = &t->ops[i];
+		uint8_t buf[8];
+
+		if (o->kind == OP_WRITE) {
+			dev_store_le(buf, o->width, o->value);
+			dev->ops->write(dev->opaque, o->off, buf, o->width);
+		} else if (o->kind == OP_RESET) {
+			dev->ops->reset(dev->opaque);
+		}
+		if (i % 1000 == 999 && write(pipe_fd, "x", 1) != 1)
+			_exit(4);
+	}
+	pflash_close(pf);
+	_exit(0);
+}
+
+/*
+ * kill -9 at arbitrary points of the replay: the file keeps its size and
+ * every block holds one of the contents the guest gave it, never a torn,
+ * zeroed or truncated block.
+ */
+static void test_pflash_replay_kill9(void **state)
+{
+	struct trace *t = *state;
+	struct block_versions *bv = collect_versions(t);
+	const unsigned after_chunks[] = { 1, 4, 9, 16, 23, 30, 99 };
+	uint8_t *file = malloc(t->size + 1);
+	char path[64];
+
+	assert_non_null(file);
+	write_temp(path, t->before, t->size);
+	for (unsigned k = 0; k < sizeof(after_chunks) / sizeof(*after_chunks);
+	     k++) {
+		int p[2], status, fd;
+		char c;
+		pid_t pid;
+
+		assert_int_equal(pipe(p), 0);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			close(p[0]);
+			child_replay(t, path, p[1]);
+		}
+		close(p[1]);
+		for (unsigned i = 0; i < after_chunks[k]; i++)
+			if (read(p[0], &c, 1) != 1)
+				break;
+		kill(pid, SIGKILL);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		close(p[0]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		assert_int_equal(read(fd, file, t->size + 1), (ssize_t)t->size);
+		close(fd);
+		for (size_t b = 0; b < t->size / BLOCK; b++)
+			if (!has_version(&bv[b], file + b * BLOCK))
+				fail_msg("kill after %u chunks: block %zu torn",
+					 after_chunks[k], b);
+	}
+	/* The last child ran to the end (31 chunks): the final contents. */
+	assert_memory_equal(file, t->after, t->size);
+	for (size_t b = 0; b < t->size / BLOCK; b++)
+		free(bv[b].hash);
+	free(bv);
+	free(file);
+	unlink(path);
+}
+
 int main(void)
 {
 #define T2(t) cmocka_unit_test_setup_teardown(t, setup_2m, teardown)
@@ -351,6 +501,7 @@ int main(void)
 		T2(test_pflash_replay_state_machine),
 		T2(test_pflash_replay_file),
 		T2(test_pflash_replay_snapshot),
+		T2(test_pflash_replay_kill9),
 		T4(test_pflash_replay_trace_shape),
 		T4(test_pflash_replay_state_machine),
 		T4(test_pflash_replay_file),
