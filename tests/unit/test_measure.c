@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Offline SEV / SEV-ES measurement.  Where the expected values come from:
+ *  - plain SEV digests of the Debian images: `sha256sum` of the files;
+ *  - SEV-ES digests: sev/measure_reference.py, a separate Python
+ *    implementation of the VMSA table in docs/sev.md 3.3;
+ *  - LAUNCH_MEASURE: virtee/sev's known-answer test (session/mod.rs
+ *    `verify`) and virtee/sevctl's tests/measurementbuild.rs vectors, the
+ *    last one over sevctl's published trimmed AmdSev image with four
+ *    SEV-ES vCPUs whose VMSAs came from real hardware.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sev/measure.h"
+
+#define OVMF_2M "/usr/share/OVMF/OVMF_CODE.fd"
+#define OVMF_4M "/usr/share/OVMF/OVMF_CODE_4M.fd"
+#define SEVCTL_TRIMMED "tests/fuzz/corpus/ovmf_table/sevctl-amdsev-trimmed.fd"
+
+static uint8_t *load(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static void unhex(const char *s, uint8_t *out, size_t n)
+{
+	assert_int_equal(strlen(s), 2 * n);
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+
+		assert_int_equal(sscanf(s + 2 * i, "%2x", &v), 1);
+		out[i] = (uint8_t)v;
+	}
+}
+
+static void assert_hex(const uint8_t *b, const char *want)
+{
+	uint8_t w[32];
+
+	unhex(want, w, 32);
+	assert_memory_equal(b, w, 32);
+}
+
+static void digest_file(const char *path, const struct sev_measure_params *p,
+			uint8_t ld[32])
+{
+	size_t len;
+	uint8_t *img = load(path, &len);
+
+	if (!img)
+		skip();
+	assert_int_equal(sev_measure_digest(img, len, p, ld), 0);
+	free(img);
+}
+
+static void test_measure_sev_is_sha256_of_image(void **state)
+{
+	struct sev_measure_params p;
+	uint8_t ld[32];
+
+	(void)state;
+	sev_measure_params_init(&p, SEV_MODE_SEV);
+	digest_file(OVMF_2M, &p, ld);
+	assert_hex(ld, "d9b568def24088c92f34b5479e0ed7e44d0a4d4cea8a0f5716719180bba48106");
+	digest_file(OVMF_4M, &p, ld);
+	assert_hex(ld, "b157d97b1f69729514feb7f201d2cbe4957f23ab77920e361fe9f822ba49ca4c");
+}
+
+static void test_measure_sev_es_debian_images(void **state)
+{
+	struct sev_measure_params p;
+	uint8_t ld[32];
+
+	(void)state;
+	sev_measure_params_init(&p, SEV_MODE_SEV_ES);
+	digest_file(OVMF_2M, &p, ld);
+	assert_hex(ld, "eba1359b4bdf7745d72c9de18582cbb352f81d55c4cedaa428cc7559db8dfbf8");
+	digest_file(OVMF_4M, &p, ld);
+	assert_hex(ld, "e0487cb980f614d6fe5a798e645d3e5e8f4db8fcf8ac560c97d27b6e6db4f8ef");
+}
+
+static void test_measure_sev_es_init2(void **state)
+{
+	struct sev_measure_params p;
+	uint8_t ld[32];
+
+	(void)state;
+	sev_measure_params_init(&p, SEV_MODE_SEV_ES);
+	p.init2 = true;
+	digest_file(OVMF_2M, &p, ld);
+	assert_hex(ld, "4c55bc8b9c7804ec80940258127e2aae37f818436a54c55cebe89542bd6dc63f");
+	p.vmsa_features = 0x20;
+	p.nr_vcpus = 2;
+	digest_file(OVMF_2M, &p, ld);
+	assert_hex(ld, "6fb9b00da394773833654319c4d1760c3ca105dc52ca6e1d587bfe56363abef1");
+}
+
+/* virtee/sev session::tests::verify (also sev-tool's KAT). */
+static void test_measure_virtee_kat(void **state)
+{
+	uint8_t tik[16], ld[32], mnonce[16], out[32];
+
+	(void)state;
+	unhex("66320db73158a35a255d051758e95ed4", tik, 16);
+	unhex("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+	      ld, 32);
+	unhex("4fbe0bedbad6c86ae8f68971d103e554", mnonce, 16);
+	assert_int_equal(sev_measure_launch_measure(tik, 0, 18, 0x0f, 0, ld,
+						    mnonce, out), 0);
+	assert_hex(out, "6faab2daae389bcd3405a05d6cafe33c0414f7bedd0bae19ba5f38b7fd1664ea");
+}
+
+/* sevctl tests/measurementbuild.rs: API 1.40 build 40, tik1.bin, nonce. */
+static void sevctl_inputs(uint8_t tik[16], uint8_t nonce[16])
+{
+	unhex("3569cf61a32a602b87185ac6e0f55913", tik, 16);
+	unhex("c313fab511c216b1505b1b2ea9903c40", nonce, 16);
+}
+
+static void test_measure_sevctl_given_digest(void **state)
+{
+	uint8_t tik[16], nonce[16], ld[32], out[32];
+
+	(void)state;
+	sevctl_inputs(tik, nonce);
+	unhex("c64bd101fc9a4a2ce0a27c408d9200911f139a895469b04a40a6fa2890830d23",
+	      ld, 32);
+	assert_int_equal(sev_measure_launch_measure(tik, 1, 40, 40, 3, ld,
+						    nonce, out), 0);
+	assert_hex(out, "96cc1bc56c48f60724c9ad7a250bdd16da5898d3b86fede29c03e9aac828048e");
+}
+
+static void test_measure_sevctl_firmware(void **state)
+{
+	struct sev_measure_params p;
+	uint8_t tik[16], nonce[16], ld[32], out[32];
+
+	(void)state;
+	sevctl_inputs(tik, nonce);
+	sev_measure_params_init(&p, SEV_MODE_SEV);
+	digest_file(SEVCTL_TRIMMED, &p, ld);
+	assert_int_equal(sev_measure_launch_measure(tik, 1, 40, 40, 3, ld,
+						    nonce, out), 0);
+	assert_hex(out, "a0c0dec08a2e252a5ba4d4478fb324de9d3c1f674f65076c64c535e2a2329819");
+}
+
+/* Four vCPUs: BSP + three APs started at the image's reset block. */
+static void test_measure_sevctl_sev_es_four_vcpus(void **state)
+{
+	struct sev_measure_params p;
+	uint8_t tik[16], nonce[16], ld[32], out[32];
+
+	(void)state;
+	sevctl_inputs(tik, nonce);
+	sev_measure_params_init(&p, SEV_MODE_SEV_ES);
+	p.nr_vcpus = 4;
+	p.vcpu_sig = 0xa00f11;
+	digest_file(SEVCTL_TRIMMED, &p, ld);
+	assert_int_equal(sev_measure_launch_measure(tik, 1, 40, 40, 5, ld,
+						    nonce, out), 0);
+	assert_hex(out, "b6c2c270820fae6dd359cc9a3857ef51512344b190cc49c69739d18a830e094e");
+}
+
+static void test_measure_rejects_bad_input(void **state)
+{
+	static uint8_t img[4096];
+	struct sev_measure_params p;
+	uint8_t ld[32];
+
+	(void)state;
+	sev_measure_params_init(&p, SEV_MODE_SEV);
+	assert_int_equal(sev_measure_digest(img, 4095, &p, ld), -EINVAL);
+	assert_int_equal(sev_measure_digest(img, 0, &p, ld), -EINVAL);
+	assert_int_equal(sev_measure_digest(NULL, 4096, &p, ld), -EINVAL);
+	p.mode = SEV_MODE_NONE;
+	assert_int_equal(sev_measure_digest(img, 4096, &p, ld), -EINVAL);
+	sev_measure_params_init(&p, SEV_MODE_SEV_ES);
+	p.nr_vcpus = 0;
+	assert_int_equal(sev_measure_digest(img, 4096, &p, ld), -EINVAL);
+	p.nr_vcpus = SEV_MEASURE_MAX_VCPUS + 1;
+	assert_int_equal(sev_measure_digest(img, 4096, &p, ld), -EINVAL);
+	/* One vCPU needs no table; APs need the reset block. */
+	p.nr_vcpus = 1;
+	assert_int_equal(sev_measure_digest(img, 4096, &p, ld), 0);
+	p.nr_vcpus = 2;
+	assert_int_equal(sev_measure_digest(img, 4096, &p, ld), -ENOENT);
+}
+
+/* A table without the reset block cannot start APs either. */
+static void test_measure_aps_need_reset_block(void **state)
+{
+	size_t len;
+	uint8_t *img = load(SEVCTL_TRIMMED, &len);
+	struct sev_measure_params p;
+	uint8_t ld[32];
+
+	(void)state;
+	assert_non_null(img);
+	sev_measure_params_init(&p, SEV_MODE_SEV_ES);
+	p.nr_vcpus = 2;
+	assert_int_equal(sev_measure_digest(img, len, &p, ld), 0);
+	/* Rename the reset block's GUID (at E-0x42): no longer found. */
+	img[len - 0x42] ^= 0xff;
+	assert_int_equal(sev_measure_digest(img, len, &p, ld), -ENOENT);
+	free(img);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_measure_sev_is_sha256_of_image),
+		cmocka_unit_test(test_measure_sev_es_debian_images),
+		cmocka_unit_test(test_measure_sev_es_init2),
+		cmocka_unit_test(test_measure_virtee_kat),
+		cmocka_unit_test(test_measure_sevctl_given_digest),
+		cmocka_unit_test(test_measure_sevctl_firmware),
+		cmocka_unit_test(test_measure_sevctl_sev_es_four_vcpus),
+		cmocka_unit_test(test_measure_rejects_bad_input),
+		cmocka_unit_test(test_measure_aps_need_reset_block),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
