@@ -93,6 +93,9 @@ struct pflash;
  * page-aligned anonymous mapping.  (ops) may be NULL when (use_romd) is
  * false.  Does not call set_romd: when (use_romd) the VMM maps the slot
  * itself after open, and the device starts in read-array mode.
+ * The OFD lock belongs to the open file description, which the duplicate
+ * shares with (fd): a second VMM's own open() of the file gets -EBUSY, but
+ * two pflash_open() calls on one description do not exclude each other.
  * Returns 0 and *out, or -EINVAL (arguments, size, not a regular file),
  * -EBADF (fd not open with the access the mode needs), -EBUSY (another
  * open file description holds a conflicting lock: a second VMM), -ENOMEM,
