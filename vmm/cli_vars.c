@@ -163,8 +163,8 @@ static int dump(const char *path, bool all)
 	struct varstore_iter it;
 	struct varstore_var v;
 	char why[160];
-	uint8_t *img;
-	size_t len;
+	uint8_t *img = NULL;
+	size_t len = 0;
 	unsigned n = 0;
 	int rc = read_file(path, &img, &len);
 
