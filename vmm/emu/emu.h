@@ -175,8 +175,9 @@ struct emu_report {
  * Emulate the instruction at (regs)->rip.
  *
  * (sregs) gives the mode (CR0.PE/PG, CR4.PAE/PSE/LA57, EFER.LMA, CS.L/D)
- * and segment bases; (fpu) is the vCPU's KVM_GET_FPU state.  (rep) may be
- * NULL.
+ * and segment bases; (fpu) is the vCPU's FPU state, taken from
+ * KVM_GET_XSAVE with emu_fpu_from_xsave() (see there why not
+ * KVM_GET_FPU).  (rep) may be NULL.
  *
  * Returns 0 when emulated: RIP advanced by the instruction's length, and
  * (fpu), (regs) (RFLAGS for FCOMI and friends, AX for FNSTSW AX) and guest
@@ -193,5 +194,23 @@ int emu_fixup(const struct emu_mem *mem, struct kvm_regs *regs,
 
 /* Printable name of an enum emu_insn value; "(invalid)" when out of range. */
 const char *emu_insn_name(int insn);
+
+/*
+ * Take the FPU state from, and put it back into, a KVM_GET_XSAVE image.
+ *
+ * Use these rather than KVM_GET_FPU/KVM_SET_FPU: KVM's kvm_fpu ioctls do
+ * not carry MXCSR at all (GET returns 0, SET ignores it), and KVM_SET_FPU
+ * leaves XSTATE_BV alone, so a control word set right after FNINIT is
+ * silently replaced by the init state on the next guest XRSTOR (measured
+ * on this host).  emu_fpu_to_xsave() updates only the legacy region and
+ * sets XSTATE_BV bits 0 and 1; everything else in (xs) is kept.
+ *
+ * The run loop's fixup then reads:
+ *   KVM_GET_REGS, KVM_GET_SREGS, KVM_GET_XSAVE -> emu_fpu_from_xsave()
+ *   emu_fixup()
+ *   on 0: emu_fpu_to_xsave(), KVM_SET_XSAVE, KVM_SET_REGS
+ */
+void emu_fpu_from_xsave(const struct kvm_xsave *xs, struct kvm_fpu *fpu);
+void emu_fpu_to_xsave(const struct kvm_fpu *fpu, struct kvm_xsave *xs);
 
 #endif
