@@ -1026,6 +1026,172 @@ static void test_x87emu_fxch_fld_sti_fstp_sti(void **state)
 	assert_st(&vm->fpu, 2, 1.0L);
 }
 
+/* Run D9 (modrm) on a fresh stack of (n) values, vals[0] on top. */
+static void run_d9(struct vm *vm, unsigned mode, uint8_t modrm,
+		   const long double *vals, unsigned n)
+{
+	uint8_t insn[2] = { 0xD9, modrm };
+
+	vm_mode(vm, mode);
+	for (unsigned i = n; i-- > 0;)
+		fpu_push(&vm->fpu, vals[i]);
+	place(vm, insn, 2);
+	run_ok(vm, 2, "d9 reg");
+}
+
+/* FTST and FXAM condition codes (SDM Vol. 2A FTST, FXAM tables). */
+static void test_x87emu_ftst_fxam_classes(void **state)
+{
+	struct vm *vm = *state;
+	const long double denormal = 0x1p-16445L;
+	const struct { long double v; uint16_t ftst, fxam; } c[] = {
+		/*            C3 C2 C0 for FTST   C3 C2 C1 C0 for FXAM */
+		{ 2.0L,       0x0000,             0x0400 },	/* normal */
+		{ -2.0L,      0x0100,             0x0600 },	/* C1 = sign */
+		{ 0.0L,       0x4000,             0x4000 },	/* zero */
+		{ INFINITY,   0x0000,             0x0500 },	/* infinity */
+		{ NAN,        0x4500,             0x0100 },	/* NaN */
+		{ denormal,   0x0000,             0x4400 },	/* denormal */
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		run_d9(vm, 32, 0xE4, &c[i].v, 1);
+		assert_int_equal(vm->fpu.fsw & 0x4500, c[i].ftst);
+		run_d9(vm, 16, 0xE5, &c[i].v, 1);
+		assert_int_equal(vm->fpu.fsw & 0x4700, c[i].fxam);
+	}
+	/* FXAM of an empty ST(0): C3 C0 = 1 0 1. */
+	run_d9(vm, 64, 0xE5, NULL, 0);
+	assert_int_equal(vm->fpu.fsw & 0x4500, 0x4100);
+}
+
+/* Constants, rounded to nearest (SDM Vol. 1 8.3.8). */
+static void test_x87emu_load_constants(void **state)
+{
+	struct vm *vm = *state;
+	const struct { uint8_t modrm; long double v; } c[] = {
+		{ 0xE8, 1.0L }, { 0xEE, 0.0L },
+		{ 0xEB, 3.141592653589793238462643383279502884L },
+		{ 0xE9, 3.321928094887362347870319429489390175864L },
+		{ 0xEA, 1.442695040888963407359924681001892137426L },
+		{ 0xEC, 0.301029995663981195213738894724493026768L },
+		{ 0xED, 0.693147180559945309417232121458176568075L },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		run_d9(vm, 64, c[i].modrm, NULL, 0);
+		assert_st(&vm->fpu, 0, c[i].v);
+		assert_int_equal(fpu_depth(&vm->fpu), 1);
+	}
+}
+
+/* Register forms whose results C computes exactly. */
+static void test_x87emu_exact_register_ops(void **state)
+{
+	struct vm *vm = *state;
+	const long double a[2] = { 7.75L, -2.5L };	/* ST0, ST1 */
+	const long double r[2] = { 2.5L, 1.0L };
+	const long double x = 12.0L;
+
+	run_d9(vm, 32, 0xFD, a, 2);				/* FSCALE */
+	assert_st(&vm->fpu, 0, scalbnl(7.75L, -2));
+	run_d9(vm, 32, 0xF8, a, 2);				/* FPREM */
+	assert_st(&vm->fpu, 0, fmodl(7.75L, -2.5L));
+	assert_int_equal(vm->fpu.fsw & 0x0400, 0);		/* C2: done */
+	run_d9(vm, 32, 0xF5, a, 2);				/* FPREM1 */
+	assert_st(&vm->fpu, 0, remainderl(7.75L, -2.5L));
+	run_d9(vm, 16, 0xFC, r, 1);				/* FRNDINT */
+	assert_st(&vm->fpu, 0, nearbyintl(2.5L));
+	run_d9(vm, 64, 0xF4, &x, 1);				/* FXTRACT */
+	assert_st(&vm->fpu, 0, 1.5L);
+	assert_st(&vm->fpu, 1, 3.0L);
+	run_d9(vm, 64, 0xF6, r, 2);				/* FDECSTP */
+	assert_int_equal(fpu_top(&vm->fpu), 5);
+	assert_int_equal(vm->fpu.ftwx, 0xC0);
+	run_d9(vm, 64, 0xF7, r, 2);				/* FINCSTP */
+	assert_int_equal(fpu_top(&vm->fpu), 7);
+	run_d9(vm, 64, 0xD0, r, 2);				/* FNOP */
+	assert_int_equal(fpu_top(&vm->fpu), 6);
+	assert_st(&vm->fpu, 1, 1.0L);
+
+	/* FFREE ST(1): only its tag goes (physical register 7). */
+	vm_long(vm);
+	fpu_push(&vm->fpu, 1.0L);
+	fpu_push(&vm->fpu, 2.0L);
+	place(vm, (const uint8_t[]){ 0xDD, 0xC1 }, 2);
+	run_ok(vm, 2, "ffree st(1)");
+	assert_int_equal(vm->fpu.ftwx, 0x40);
+	assert_int_equal(fpu_top(&vm->fpu), 6);
+}
+
+static void assert_close(long double got, long double want)
+{
+	if (!(fabsl(got - want) <= fabsl(want) * 1e-15L))
+		fail_msg("%La is not close to %La", got, want);
+}
+
+/* Transcendentals: the host's own result, checked against libm. */
+static void test_x87emu_transcendental_register_ops(void **state)
+{
+	struct vm *vm = *state;
+	const long double v[2] = { 0.5L, 3.0L };	/* ST0, ST1 */
+
+	run_d9(vm, 64, 0xFE, v, 1);				/* FSIN */
+	assert_close(fpu_st(&vm->fpu, 0), sinl(0.5L));
+	run_d9(vm, 64, 0xFF, v, 1);				/* FCOS */
+	assert_close(fpu_st(&vm->fpu, 0), cosl(0.5L));
+	run_d9(vm, 64, 0xFB, v, 1);				/* FSINCOS */
+	assert_close(fpu_st(&vm->fpu, 0), cosl(0.5L));
+	assert_close(fpu_st(&vm->fpu, 1), sinl(0.5L));
+	run_d9(vm, 64, 0xF2, v, 1);				/* FPTAN */
+	assert_st(&vm->fpu, 0, 1.0L);
+	assert_close(fpu_st(&vm->fpu, 1), tanl(0.5L));
+	run_d9(vm, 64, 0xF3, v, 2);				/* FPATAN */
+	assert_close(fpu_st(&vm->fpu, 0), atan2l(3.0L, 0.5L));
+	assert_int_equal(fpu_depth(&vm->fpu), 1);
+	run_d9(vm, 64, 0xF1, v, 2);				/* FYL2X */
+	assert_close(fpu_st(&vm->fpu, 0), 3.0L * log2l(0.5L));
+	run_d9(vm, 64, 0xF9, v, 2);				/* FYL2XP1 */
+	assert_close(fpu_st(&vm->fpu, 0), 3.0L * log2l(1.5L));
+	run_d9(vm, 64, 0xF0, v, 1);				/* F2XM1 */
+	assert_close(fpu_st(&vm->fpu, 0), exp2l(0.5L) - 1.0L);
+	run_d9(vm, 64, 0xFA, v + 1, 1);				/* FSQRT */
+	assert_st(&vm->fpu, 0, sqrtl(3.0L));
+}
+
+/* Every documented register form decodes and runs, in every mode. */
+static void test_x87emu_every_register_form_every_mode(void **state)
+{
+	struct vm *vm = *state;
+	unsigned ran = 0;
+
+	for (unsigned mode = 16; mode <= 64; mode *= 2) {
+		for (unsigned op = 0xD8; op <= 0xDF; op++) {
+			for (unsigned m = 0xC0; m <= 0xFF; m++) {
+				uint8_t insn[2] = { (uint8_t)op, (uint8_t)m };
+				int rc;
+
+				vm_mode(vm, mode);
+				for (int i = 0; i < 7; i++)
+					fpu_push(&vm->fpu, 1.0L + i);
+				place(vm, insn, 2);
+				rc = run(vm);
+				if (rc == -ENOTSUP) {
+					assert_int_equal(vm->rep.insn,
+							 EMU_INSN_UNKNOWN);
+					continue;
+				}
+				assert_int_equal(rc, 0);
+				assert_int_equal(vm->rep.len, 2);
+				assert_true(vm->rep.insn != EMU_INSN_UNKNOWN);
+				ran++;
+			}
+		}
+	}
+	/* 345 documented register forms (see test_emu_decode). */
+	assert_int_equal(ran, 3 * 345);
+}
+
 /* ---- control words, status word, MXCSR ---- */
 
 static void test_x87emu_fldcw_fnstcw_every_form(void **state)
@@ -1535,6 +1701,11 @@ int main(void)
 		T(test_x87emu_fcom_memory_sets_condition_codes),
 		T(test_x87emu_constants_and_unary),
 		T(test_x87emu_fxch_fld_sti_fstp_sti),
+		T(test_x87emu_ftst_fxam_classes),
+		T(test_x87emu_load_constants),
+		T(test_x87emu_exact_register_ops),
+		T(test_x87emu_transcendental_register_ops),
+		T(test_x87emu_every_register_form_every_mode),
 		T(test_x87emu_fldcw_fnstcw_every_form),
 		T(test_x87emu_ldmxcsr_stmxcsr_every_form),
 		T(test_x87emu_ldmxcsr_reserved_bits_refused),
