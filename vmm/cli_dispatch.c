@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "vmm/cli.h"
+#include "vmm/cli_vars.h"
 
 struct subcommand {
 	const char *name;
@@ -12,6 +13,7 @@ struct subcommand {
 };
 
 static const struct subcommand subcommands[] = {
+	{ "vars-dump", cli_vars_main, "list the variables of a VARS file" },
 	{ NULL, NULL, NULL },
 };
 

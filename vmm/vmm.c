@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "devices/pflash/pflash.h"
+#include "firmware/varstore.h"
 #include "vmm/layout.h"
 #include "vmm/machine.h"
 
@@ -158,6 +159,24 @@ static int romd_switch(void *ctx, bool on)
 	return mem_set_mapped(&vm->mem, vm->vars_slot, on);
 }
 
+/*
+ * OVMF has its flash layout compiled in: a VARS file that does not carry a
+ * variable-store FV, or a CODE/VARS pair from different builds (4M CODE with
+ * a 128 KiB VARS), boots but never saves.  Say so; the guest decides.
+ */
+static void warn_vars_layout(struct vmm *vm)
+{
+	char why[160];
+
+	if (varstore_check_fv(pflash_mem(vm->vars), pflash_size(vm->vars),
+			      why, sizeof(why)) < 0)
+		vmm_log(vm, VMM_LOG_WARN, "vars: not an OVMF variable store (%s)",
+			why);
+	if (varstore_check_pair(vm->code_size, pflash_size(vm->vars), why,
+				sizeof(why)) < 0)
+		vmm_log(vm, VMM_LOG_WARN, "vars: %s", why);
+}
+
 static int open_vars(struct vmm *vm)
 {
 	struct pflash_romd_ops ops = { .ctx = vm, .set_romd = romd_switch };
@@ -176,6 +195,7 @@ static int open_vars(struct vmm *vm)
 		return vmm_fail(vm, rc, "vars: %s", strerror(-rc));
 	vm->vars_gpa = vm->code_gpa - pflash_size(vm->vars);
 	vm->vars_romd_wanted = true;
+	warn_vars_layout(vm);
 	return 0;
 }
 
