@@ -9,7 +9,6 @@
 
 #include "vmm/emu/emu_priv.h"
 
-#define SEG_TYPE_ACCESSED	0x1
 #define SEG_TYPE_WRITABLE	0x2	/* data: writable; code: readable */
 #define SEG_TYPE_EXPAND_DOWN	0x4	/* data only */
 #define SEG_TYPE_CODE		0x8
