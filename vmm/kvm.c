@@ -164,3 +164,13 @@ int kvm_set_fpu(int vcpu_fd, const struct kvm_fpu *fpu)
 {
 	return xioctl(vcpu_fd, KVM_SET_FPU, (void *)fpu);
 }
+
+int kvm_get_xsave(int vcpu_fd, struct kvm_xsave *xs)
+{
+	return xioctl(vcpu_fd, KVM_GET_XSAVE, xs);
+}
+
+int kvm_set_xsave(int vcpu_fd, const struct kvm_xsave *xs)
+{
+	return xioctl(vcpu_fd, KVM_SET_XSAVE, (void *)xs);
+}

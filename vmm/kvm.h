@@ -34,5 +34,7 @@ int kvm_get_sregs(int vcpu_fd, struct kvm_sregs *sregs);
 int kvm_set_sregs(int vcpu_fd, const struct kvm_sregs *sregs);
 int kvm_get_fpu(int vcpu_fd, struct kvm_fpu *fpu);
 int kvm_set_fpu(int vcpu_fd, const struct kvm_fpu *fpu);
+int kvm_get_xsave(int vcpu_fd, struct kvm_xsave *xs);
+int kvm_set_xsave(int vcpu_fd, const struct kvm_xsave *xs);
 
 #endif

@@ -67,6 +67,7 @@ struct vmm {
 	unsigned in_len, in_pos;
 	bool in_eof;
 
+	struct kvm_xsave xsave;	/* scratch for instruction fixups (4 KiB) */
 	struct vmm_stats stats;
 };
 

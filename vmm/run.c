@@ -96,7 +96,9 @@ static int emu_write(void *opaque, uint64_t gpa, const void *buf, size_t len)
 /*
  * This host's KVM (PVM) emulates guest kernel code and cannot execute most
  * x87 instructions nor LDMXCSR/STMXCSR: it reports an emulation failure with
- * RIP at the instruction.  Emulate it here and go on.
+ * RIP at the instruction.  Emulate it here and go on.  The FPU state moves
+ * through KVM_GET/SET_XSAVE: KVM_GET/SET_FPU do not carry MXCSR, and a
+ * control word set through KVM_SET_FPU right after FNINIT is lost.
  */
 static int handle_emulation_failure(struct vmm *vm, struct vmm_exit *ex)
 {
@@ -112,16 +114,17 @@ static int handle_emulation_failure(struct vmm *vm, struct vmm_exit *ex)
 	if (rc == 0)
 		rc = kvm_get_sregs(vm->vcpu_fd, &sregs);
 	if (rc == 0)
-		rc = kvm_get_fpu(vm->vcpu_fd, &fpu);
+		rc = kvm_get_xsave(vm->vcpu_fd, &vm->xsave);
 	if (rc < 0)
 		return exit_with(ex, VMM_EXIT_ERROR, "reading vCPU state: %s",
 				 strerror(-rc));
-	memset(&rep, 0, sizeof(rep));
+	emu_fpu_from_xsave(&vm->xsave, &fpu);
 	rc = emu_fixup(&mem, &regs, &sregs, &fpu, &rep);
 	if (rc == 0) {
-		rc = kvm_set_regs(vm->vcpu_fd, &regs);
+		emu_fpu_to_xsave(&fpu, &vm->xsave);
+		rc = kvm_set_xsave(vm->vcpu_fd, &vm->xsave);
 		if (rc == 0)
-			rc = kvm_set_fpu(vm->vcpu_fd, &fpu);
+			rc = kvm_set_regs(vm->vcpu_fd, &regs);
 		if (rc < 0)
 			return exit_with(ex, VMM_EXIT_ERROR,
 					 "writing vCPU state: %s", strerror(-rc));
@@ -133,9 +136,9 @@ static int handle_emulation_failure(struct vmm *vm, struct vmm_exit *ex)
 	for (unsigned i = 0; i < rep.len && i < 15; i++)
 		snprintf(hex + 3 * i, sizeof(hex) - 3 * i, "%02x ", rep.bytes[i]);
 	return exit_with(ex, VMM_EXIT_CRASH,
-			 "cannot emulate instruction at rip 0x%llx (%u-bit): %s[%s]",
+			 "cannot emulate instruction at rip 0x%llx (%u-bit): %s [%s]",
 			 (unsigned long long)regs.rip, rep.mode_bits,
-			 rep.why[0] ? rep.why : "", hex);
+			 rep.why[0] ? rep.why : "unknown", hex);
 }
 
 static int handle_internal_error(struct vmm *vm, struct vmm_exit *ex)
