@@ -1,0 +1,497 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# The in-tree firmware suite: boots build/testfw.bin (firmware/testfw) on
+# real KVM once per case and checks, for each:
+#   - the firmware's own verdicts on the debug console (port 0x402):
+#     "TESTFW <case> <check> PASS|FAIL ...", exactly the expected number of
+#     PASS lines, no FAIL, and "TESTFW <case> DONE" when it should finish;
+#   - the VMM's exit status and its one-line message on stderr;
+#   - the VMM's --stats counters where the case is about them (MMIO exits of
+#     every flash access, ROMD switches, programs, erases, blocks written,
+#     unclaimed accesses, resets, emulated instructions);
+#   - files: VARS after persistence and reboot cases, the firmware image
+#     after CODE writes, the console output.
+#
+# Usage: tests/fw/run.sh [BUILD_DIR]    (default: build)
+# Prints "PASS <case> (<exit counts>)" or "FAIL <case>: <why>" per case and
+# "<n> passed, <n> failed" last; exits 0 only when every case passed, 77
+# when /dev/kvm cannot be used.
+#
+# Layout shared with the firmware (firmware/testfw/defs.S): a 64 KiB image
+# and a 128 KiB VARS file, so VARS sits at 0xFFFD0000; the VARS template
+# holds the little-endian dword 0x5A000000 + o at every offset o below
+# 64 KiB and 0xFF (erased) above.  The case is chosen with
+# --fwcfg opt/testfw/case=NAME, a number (memory size in MiB) is passed as
+# opt/testfw/arg.
+set -u
+
+B=${1:-build}
+VMM=$B/vmm
+FW=$B/testfw.bin
+W=$B/fw-tests
+PASSED=0
+FAILED=0
+SUITE_START=$(date +%s%N)
+
+if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
+	echo "SKIP fw: /dev/kvm is not usable here"
+	exit 77
+fi
+for f in "$VMM" "$FW"; do
+	if [ ! -f "$f" ]; then
+		echo "FAIL fw: $f is missing (run make first)"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+done
+rm -rf "$W"
+mkdir -p "$W"
+TEMPLATE=$W/vars-template.fd
+perl -e 'print pack("V*", map { 0x5A000000 + 4 * $_ } 0 .. 16383), "\xff" x 65536' \
+	>"$TEMPLATE"
+cp "$FW" "$W/testfw-pristine.bin"
+
+# ---------------------------------------------------------------------------
+# Running one case.  Sets NAME (display name), DBG, OUT, ERR, STATS, VARS,
+# ST (exit status), SECS, and clears WHY.
+
+# start NAME: fresh files for a case; VARS is a copy of the template unless
+# KEEP_VARS names a file to use as is.
+start() {
+	NAME=$1
+	DBG=$W/$NAME.debugcon
+	OUT=$W/$NAME.stdout
+	ERR=$W/$NAME.stderr
+	STATS=$W/$NAME.stats
+	if [ -n "${KEEP_VARS:-}" ]; then
+		VARS=$KEEP_VARS
+	else
+		VARS=$W/$NAME.vars
+		cp "$TEMPLATE" "$VARS"
+	fi
+	WHY=
+	: >"$DBG"
+}
+
+# vmm_args FWCASE: the common command line.
+vmm_args() {
+	ARGS=(--firmware "$FW" --vars "$VARS" --debugcon "$DBG" --stats
+	      --fwcfg "opt/testfw/case=$1")
+}
+
+# run NAME FWCASE [VMM OPTIONS...]: run the VMM in the foreground with a
+# 20 s guest timeout and a 60 s hard limit; stdin from $STDIN or /dev/null.
+run() {
+	local name=$1 fwcase=$2 t0
+	shift 2
+	start "$name"
+	vmm_args "$fwcase"
+	t0=$(date +%s%N)
+	timeout -k 5 60 "$VMM" "${ARGS[@]}" --timeout 20 "$@" \
+		<"${STDIN:-/dev/null}" >"$OUT" 2>"$ERR"
+	ST=$?
+	finish_run "$t0"
+}
+
+finish_run() {
+	SECS=$(( ($(date +%s%N) - $1) / 1000000 ))
+	parse_stats
+	if [ "$ST" -eq 124 ] || [ "$ST" -eq 137 ]; then
+		why "the VMM hung (killed by the 60 s hard limit)"
+	fi
+}
+
+# Turn the --stats lines into "key value" lines.
+parse_stats() {
+	sed -n \
+	-e 's/^stats: exits \([0-9]*\) (io \([0-9]*\), mmio \([0-9]*\), emulation \([0-9]*\), kicks \([0-9]*\), other \([0-9]*\)).*/exits \1\nio \2\nmmio \3\nemulation \4\nkicks \5\nother \6/p' \
+	-e 's/^stats: unclaimed pio reads \([0-9]*\) writes \([0-9]*\), mmio reads \([0-9]*\) writes \([0-9]*\).*/upio_reads \1\nupio_writes \2\nummio_reads \3\nummio_writes \4/p' \
+	-e 's/^stats: vars romd on \([0-9]*\) off \([0-9]*\), programs \([0-9]*\), erases \([0-9]*\), flushes \([0-9]*\), blocks written \([0-9]*\); resets \([0-9]*\).*/romd_on \1\nromd_off \2\nprograms \3\nerases \4\nflushes \5\nblocks_written \6\nresets \7/p' \
+	"$ERR" >"$STATS"
+}
+
+stat() {
+	awk -v k="$1" '$1 == k { print $2; exit }' "$STATS"
+}
+
+# ---------------------------------------------------------------------------
+# Assertions: each adds a reason to WHY.
+
+why() {
+	WHY="${WHY:+$WHY; }$*"
+}
+
+expect_status() {
+	[ "$ST" -eq "$1" ] || why "exit status $ST, want $1"
+}
+
+# The firmware's lines: no FAIL, exactly N PASS, and DONE (or not).
+expect_checks() {
+	local n fails
+	n=$(grep -ac "^TESTFW $FWNAME .* PASS\$" "$DBG")
+	fails=$(grep -a "^TESTFW $FWNAME .* FAIL" "$DBG" | head -n 8 |
+		sed "s/^TESTFW $FWNAME //" | tr '\n' ';' | sed 's/;$//; s/;/; /g')
+	[ -z "$fails" ] || why "firmware: $fails"
+	[ "$n" -eq "$1" ] || why "$n checks passed, want $1"
+}
+
+expect_done() {
+	grep -aqx "TESTFW $FWNAME DONE" "$DBG" || why "no DONE line from the firmware"
+}
+
+expect_not_done() {
+	grep -aqx "TESTFW $FWNAME DONE" "$DBG" && why "the firmware got to DONE"
+}
+
+expect_note() {
+	local n
+	n=$(grep -acx "TESTFW $FWNAME note $1" "$DBG")
+	[ "$n" -eq "${2:-1}" ] || why "note '$1' seen $n times, want ${2:-1}"
+}
+
+# expect_msg TEXT: stderr's first "vmm: " line is exactly "vmm: TEXT".
+expect_msg() {
+	local got
+	got=$(grep -a -m1 '^vmm: ' "$ERR")
+	[ "$got" = "vmm: $1" ] || why "message '${got:-none}', want 'vmm: $1'"
+}
+
+# expect_msg_prefix TEXT: the same, for the start of the line.
+expect_msg_prefix() {
+	local got
+	got=$(grep -a -m1 '^vmm: ' "$ERR")
+	case $got in
+	"vmm: $1"*) ;;
+	*) why "message '${got:-none}', want 'vmm: $1...'" ;;
+	esac
+}
+
+expect_no_msg() {
+	local got
+	got=$(grep -a -m1 '^vmm: ' "$ERR")
+	[ -z "$got" ] || why "unexpected message '$got'"
+}
+
+# expect_stat KEY N ...: --stats counters, pairs of key and value.
+expect_stat() {
+	local v
+	while [ $# -ge 2 ]; do
+		v=$(stat "$1")
+		if [ -z "$v" ]; then
+			why "no '$1' in --stats"
+		elif [ "$v" != "$2" ]; then
+			why "$1 $v, want $2"
+		fi
+		shift 2
+	done
+}
+
+# expect_insns: stdin lists "name=count" of every instruction the VMM must
+# have emulated, and no other.
+expect_insns() {
+	local want got
+	want=$(sort)
+	got=$(sed -n 's/^stats: emulated instructions [0-9]*: *//p' "$ERR" |
+		awk -F= '{
+			name = $1
+			for (i = 2; i <= NF; i++) {
+				n = split($i, w, " ")
+				printf "%s=%s\n", name, w[1]
+				name = substr($i, length(w[1]) + 2)
+			}
+		}' | sort)
+	if [ "$got" != "$want" ]; then
+		why "emulated instructions differ: $(diff <(echo "$want") <(echo "$got") |
+			grep '^[<>]' | tr '\n' ' ')"
+	fi
+}
+
+# expect_file FILE EXPECTED: byte-identical.
+expect_file() {
+	cmp -s "$1" "$2" || why "$(basename "$1") differs from $(basename "$2"): $(cmp "$1" "$2" 2>&1 | head -n 1)"
+}
+
+# expect_byte FILE OFFSET HEX
+expect_byte() {
+	local got
+	got=$(od -An -tx1 -j "$2" -N1 "$1" | tr -d ' ')
+	[ "$got" = "$3" ] || why "byte at $2 of $(basename "$1") is ${got:-none}, want $3"
+}
+
+# ---------------------------------------------------------------------------
+# Reporting.
+
+report() {
+	if [ -z "$WHY" ]; then
+		PASSED=$((PASSED + 1))
+		echo "PASS $NAME ($(stat exits) exits: io $(stat io), mmio $(stat mmio), emulation $(stat emulation); ${SECS} ms)"
+	else
+		FAILED=$((FAILED + 1))
+		echo "FAIL $NAME: $WHY (see $W/$NAME.*)"
+	fi
+}
+
+# ---------------------------------------------------------------------------
+# The cases.
+
+# fw_ok NAME FWCASE CHECKS [VMM OPTIONS...]: a case that must power off
+# cleanly after CHECKS passing checks.
+fw_ok() {
+	local name=$1 fwcase=$2 checks=$3
+	shift 3
+	FWNAME=$fwcase
+	run "$name" "$fwcase" "$@"
+	expect_status 0
+	expect_checks "$checks"
+	expect_done
+	expect_no_msg
+}
+
+# The flash.  MMIO exit counts are the [W] and [R] marks in
+# firmware/testfw/pflash.S: with ROMD, reads in array mode never exit.
+fw_ok pflash-probe pflash-probe 6
+expect_stat mmio 8 romd_on 1 romd_off 1 programs 1 erases 0
+report
+
+fw_ok pflash-probe-no-romd pflash-probe 6 --no-romd
+# 4 reads to find the probe byte, 5 more reads, 6 writes; no slot at all.
+expect_stat mmio 15 romd_on 0 romd_off 0 programs 1
+report
+
+fw_ok pflash-array-reads pflash-array-reads 5
+expect_stat mmio 0 romd_on 0 romd_off 0 ummio_reads 0
+report
+
+fw_ok pflash-array-reads-no-romd pflash-array-reads 5 --no-romd
+expect_stat mmio 32772 romd_on 0 romd_off 0 ummio_reads 0
+report
+
+fw_ok pflash-cfi pflash-cfi 9
+expect_stat mmio 57 romd_on 1 romd_off 1 programs 0 erases 0
+report
+
+fw_ok pflash-id-lock pflash-id-lock 15
+expect_stat mmio 29 romd_on 2 romd_off 2 programs 1 erases 0
+report
+
+fw_ok pflash-program pflash-program 10
+expect_stat mmio 23 romd_on 5 romd_off 5 programs 7 erases 0
+report
+
+fw_ok pflash-overwrite pflash-overwrite 6
+expect_stat mmio 18 romd_on 6 romd_off 6 programs 5 erases 1
+report
+
+fw_ok pflash-erase pflash-erase 10
+expect_stat mmio 17 romd_on 5 romd_off 5 programs 1 erases 2
+report
+
+fw_ok pflash-buffer pflash-buffer 11
+expect_stat mmio 64 romd_on 5 romd_off 5 programs 0 erases 0
+report
+
+fw_ok pflash-modes pflash-modes 15
+expect_stat mmio 24 romd_on 6 romd_off 6 programs 1 erases 1
+report
+
+# Persistence: the file after persist-write is the template with exactly
+# what the guest wrote; a second VMM on that file reads it all back.
+PERSIST_EXPECTED=$W/persist-expected.fd
+perl -e '
+	local $/; open(my $f, "<:raw", $ARGV[0]) or die; my $v = <$f>;
+	substr($v, 0x14000, 16) = "persist-pattern!";
+	substr($v, 0x5000, 0x1000) = "\xff" x 0x1000;
+	substr($v, 0x15000, 8) = "BUFWRITE";
+	binmode STDOUT; print $v;' "$TEMPLATE" >"$PERSIST_EXPECTED"
+
+fw_ok persist-write persist-write 8
+# Blocks 0x14, 0x05 and 0x15 are written back, one pwrite each.
+expect_stat mmio 48 romd_on 3 romd_off 3 programs 16 erases 1 blocks_written 3
+expect_file "$VARS" "$PERSIST_EXPECTED"
+report
+PERSIST_VARS=$VARS
+
+KEEP_VARS=$PERSIST_VARS fw_ok persist-read persist-read 8
+expect_stat mmio 0 programs 0 erases 0 blocks_written 0
+expect_file "$VARS" "$PERSIST_EXPECTED"
+report
+
+fw_ok persist-snapshot persist-write 8 --vars-readonly
+expect_stat mmio 48 programs 16 erases 1 blocks_written 0
+expect_file "$VARS" "$TEMPLATE"
+report
+
+# The instruction emulator.  FNINIT and FNSTCW m16 are executed by KVM's
+# own emulator here; everything else x87/MXCSR comes to the VMM (see the
+# counts in firmware/testfw/x87.S).
+fw_ok x87 x87 55
+expect_stat emulation 135 mmio 0
+expect_insns <<'EOF'
+fwait=2
+fldcw m16=6
+fnstsw ax=2
+ldmxcsr m32=4
+stmxcsr m32=4
+fld m32=14
+fld m64=11
+fild m32=6
+fild m64=2
+fst m64=2
+fstp m32=4
+fstp m64=15
+fstp st(i)=4
+fistp m32=12
+fistp m64=4
+fldz=10
+fld1=4
+fxch=2
+fcmovb=4
+fcmove=2
+fcmovnbe=4
+fcomi=2
+fcomip=6
+fadd st,st(i)=2
+fmul m32=3
+fmul m64=2
+fmulp=2
+EOF
+report
+
+# The platform.  fwcfg and cmos compare etc/e820 and the CMOS memory bytes
+# with --memory (passed to the firmware in MiB).
+for mem in 512 48 4096; do
+	opt=(--fwcfg "opt/testfw/arg=$mem")
+	[ "$mem" = 512 ] || opt+=(--memory "${mem}M")
+	checks=15
+	[ "$mem" -gt 3072 ] && checks=18
+	fw_ok "fwcfg-${mem}m" fwcfg "$checks" "${opt[@]}"
+	report
+	fw_ok "cmos-${mem}m" cmos 11 "${opt[@]}"
+	report
+done
+
+fw_ok pci pci 22
+report
+
+fw_ok pm-timer pm-timer 1
+report
+
+# COM1: output on the VMM's stdout, input typed on its stdin half a second
+# in, taken through IRQ 4.
+printf abc >"$W/uart-input"
+STDIN=<(sleep 0.5; cat "$W/uart-input") fw_ok uart uart 14
+printf 'testfw-uart-output\r\n' >"$W/uart-expected"
+expect_file "$OUT" "$W/uart-expected"
+report
+
+# Resets: with --no-reboot the VMM ends with status 3 ...
+for c in reset-cf9 reset-kbd reset-port92; do
+	FWNAME=$c
+	run "$c" "$c" --no-reboot
+	expect_status 3
+	expect_msg "guest reset (reset requested by the guest)"
+	expect_note resetting
+	expect_checks 0
+	expect_not_done
+	expect_stat resets 0
+	report
+done
+# ... without it the machine restarts at the reset vector; the second boot
+# finds the marker the first one left in VARS.
+for c in reboot-cf9 reboot-triple-fault; do
+	fw_ok "$c" "$c" 1
+	expect_note first-boot
+	expect_stat resets 1 programs 1
+	expect_byte "$VARS" $((0x16000)) 01
+	report
+done
+
+fw_ok poweroff poweroff 0
+expect_stat resets 0
+report
+
+# Hostile guests.
+FWNAME=triple-fault
+run triple-fault triple-fault --no-reboot
+expect_status 4
+expect_msg "guest triple fault"
+expect_note triple-faulting
+expect_checks 0
+expect_not_done
+expect_stat other 1 resets 0
+report
+
+fw_ok code-write code-write 6
+expect_stat mmio 5 ummio_writes 5 ummio_reads 0
+expect_file "$FW" "$W/testfw-pristine.bin"
+report
+
+# Every port but 0x92, 0xCF9 and 0x402 is read and written: 65536 reads
+# less the 37 ports KVM or the VMM claim (0x20-0x21, 0x40-0x43, 0x60-0x64,
+# 0x70-0x71, 0x92, 0xA0-0xA1, 0x3F8-0x3FF, 0x402, 0x4D0-0x4D1,
+# 0x510-0x511, 0xCF8-0xCFF), plus the two probes after; the one byte that
+# reaches COM1's transmitter is the 0xFF written to 0x3F8.
+fw_ok wild-pio wild-pio 6
+expect_note all-ports-done
+expect_stat upio_reads 65501 upio_writes 65499 mmio 0
+printf '\377' >"$W/wild-pio-expected"
+expect_file "$OUT" "$W/wild-pio-expected"
+report
+
+# 1016 of the 1024 grid points are not RAM with 512 MiB (each a write and a
+# read), then 9 reads and 8 writes at chosen spots (firmware/testfw/hostile.S).
+fw_ok wild-mmio wild-mmio 16 --fwcfg opt/testfw/arg=512
+expect_stat ummio_reads 1027 ummio_writes 1024
+report
+
+FWNAME=timeout
+run timeout timeout --timeout 1
+expect_status 5
+expect_msg "timeout"
+expect_note looping
+expect_not_done
+report
+
+# SIGTERM once the guest says it is looping.
+FWNAME=signal
+start signal
+vmm_args signal
+t0=$(date +%s%N)
+"$VMM" "${ARGS[@]}" --timeout 20 </dev/null >"$OUT" 2>"$ERR" &
+pid=$!
+for _ in $(seq 100); do
+	grep -aq "note looping" "$DBG" && break
+	sleep 0.1
+done
+kill -TERM "$pid" 2>/dev/null
+wait "$pid"
+ST=$?
+finish_run "$t0"
+expect_status 6
+expect_msg "stopped"
+expect_note looping
+expect_not_done
+report
+
+# Instructions the VMM cannot emulate: status 4 and a message naming the
+# instruction's address, which the firmware notes just before.
+for c in bad-insn x87-mmio; do
+	FWNAME=$c
+	run "$c" "$c"
+	rip=$(sed -n "s/^TESTFW $c note rip=\(0x[0-9a-f]*\)\$/\1/p" "$DBG")
+	expect_status 4
+	if [ -z "$rip" ]; then
+		why "no rip note from the firmware"
+	else
+		expect_msg_prefix "cannot emulate instruction at rip $rip (64-bit): "
+	fi
+	expect_checks 0
+	expect_not_done
+	report
+done
+
+SUITE_MS=$(( ($(date +%s%N) - SUITE_START) / 1000000 ))
+echo "fw: $((PASSED + FAILED)) cases in $((SUITE_MS / 1000)).$(printf %03d $((SUITE_MS % 1000))) s"
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
