@@ -24,10 +24,10 @@
 
 enum { EXIT_OK = 0, EXIT_HOST = 1, EXIT_USAGE = 2 };
 
-static int fail(int status, const char *cmd, const char *fmt, ...)
+static int cli_fail(int status, const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static int fail(int status, const char *cmd, const char *fmt, ...)
+static int cli_fail(int status, const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -80,10 +80,10 @@ static int read_firmware(const char *cmd, const char *path, uint8_t **buf,
 	int rc = read_file(path, LAYOUT_FLASH_MAX, buf, len);
 
 	if (rc == -EFBIG || rc == -EINVAL)
-		return fail(EXIT_USAGE, cmd, "%s: not a regular file of at "
+		return cli_fail(EXIT_USAGE, cmd, "%s: not a regular file of at "
 			    "most 8 MiB (the flash window)", path);
 	if (rc)
-		return fail(EXIT_HOST, cmd, "%s: %s", path, strerror(-rc));
+		return cli_fail(EXIT_HOST, cmd, "%s: %s", path, strerror(-rc));
 	return EXIT_OK;
 }
 
@@ -259,14 +259,14 @@ static int measure_parse(int argc, char **argv, struct measure_args *a)
 			return EXIT_OK;
 		}
 		if (c == '?' || c == ':')
-			return fail(EXIT_USAGE, "measure", "bad option '%s' "
+			return cli_fail(EXIT_USAGE, "measure", "bad option '%s' "
 				    "(try --help)", argv[optind - 1]);
 		if (!measure_option(c, optarg, a))
-			return fail(EXIT_USAGE, "measure", "bad value '%s' for "
+			return cli_fail(EXIT_USAGE, "measure", "bad value '%s' for "
 				    "--%s", optarg, measure_opts[idx].name);
 	}
 	if (optind < argc)
-		return fail(EXIT_USAGE, "measure", "unexpected argument '%s'",
+		return cli_fail(EXIT_USAGE, "measure", "unexpected argument '%s'",
 			    argv[optind]);
 	return -1;
 }
@@ -277,20 +277,20 @@ static int measure_check(const struct measure_args *a)
 	bool es_policy = a->policy & SEV_POLICY_ES;
 
 	if (!a->firmware || p->mode == SEV_MODE_NONE)
-		return fail(EXIT_USAGE, "measure", "--firmware and --mode are "
+		return cli_fail(EXIT_USAGE, "measure", "--firmware and --mode are "
 			    "required (try --help)");
 	if (p->mode == SEV_MODE_SEV &&
 	    (p->nr_vcpus != 1 || p->init2 || p->vmsa_features))
-		return fail(EXIT_USAGE, "measure", "--vcpus, --init2 and "
+		return cli_fail(EXIT_USAGE, "measure", "--vcpus, --init2 and "
 			    "--vmsa-features are for --mode sev-es");
 	if (p->vmsa_features && !p->init2)
-		return fail(EXIT_USAGE, "measure", "--vmsa-features needs "
+		return cli_fail(EXIT_USAGE, "measure", "--vmsa-features needs "
 			    "--init2 (legacy SEV_ES_INIT has no features)");
 	if (!a->tik_path != !a->have_nonce)
-		return fail(EXIT_USAGE, "measure", "--tik and --nonce go "
+		return cli_fail(EXIT_USAGE, "measure", "--tik and --nonce go "
 			    "together");
 	if (a->tik_path && es_policy != (p->mode == SEV_MODE_SEV_ES))
-		return fail(EXIT_USAGE, "measure", "policy 0x%x: bit 2 (ES) "
+		return cli_fail(EXIT_USAGE, "measure", "policy 0x%x: bit 2 (ES) "
 			    "must be set exactly for --mode sev-es", a->policy);
 	return -1;
 }
@@ -306,13 +306,13 @@ static int measure_digest(const struct measure_args *a, uint8_t ld[32])
 	rc = sev_measure_digest(image, len, &a->p, ld);
 	free(image);
 	if (rc == -ENOENT)
-		return fail(EXIT_USAGE, "measure", "%s has no SEV-ES reset "
+		return cli_fail(EXIT_USAGE, "measure", "%s has no SEV-ES reset "
 			    "block: its APs cannot start", a->firmware);
 	if (rc == -EINVAL)
-		return fail(EXIT_USAGE, "measure", "%s: size must be a "
+		return cli_fail(EXIT_USAGE, "measure", "%s: size must be a "
 			    "non-zero multiple of 16 bytes", a->firmware);
 	if (rc)
-		return fail(EXIT_HOST, "measure", "digest: %s", strerror(-rc));
+		return cli_fail(EXIT_HOST, "measure", "digest: %s", strerror(-rc));
 	return EXIT_OK;
 }
 
@@ -324,18 +324,18 @@ static int measure_hmac(const struct measure_args *a, const uint8_t ld[32],
 	int rc = read_file(a->tik_path, 64, &tik, &len);
 
 	if (rc)
-		return fail(rc == -EFBIG ? EXIT_USAGE : EXIT_HOST, "measure",
+		return cli_fail(rc == -EFBIG ? EXIT_USAGE : EXIT_HOST, "measure",
 			    "%s: %s", a->tik_path, strerror(-rc));
 	if (len != SEV_KEY_SIZE) {
 		free(tik);
-		return fail(EXIT_USAGE, "measure", "%s: a TIK is 16 bytes, "
+		return cli_fail(EXIT_USAGE, "measure", "%s: a TIK is 16 bytes, "
 			    "not %zu", a->tik_path, len);
 	}
 	rc = sev_measure_launch_measure(tik, a->api_major, a->api_minor,
 					a->build, a->policy, ld, a->nonce, out);
 	free(tik);
 	if (rc)
-		return fail(EXIT_HOST, "measure", "HMAC failed");
+		return cli_fail(EXIT_HOST, "measure", "HMAC failed");
 	return EXIT_OK;
 }
 
@@ -468,7 +468,7 @@ static int describe_image(const char *path, const uint8_t *image, size_t len)
 	if (!rc)
 		rc = ovmf_sev_info_parse(image, len, &info);
 	if (rc)
-		return fail(EXIT_USAGE, "describe", "%s: malformed footer "
+		return cli_fail(EXIT_USAGE, "describe", "%s: malformed footer "
 			    "table or SEV metadata (%s)", path, strerror(-rc));
 	describe_entries(&table);
 	describe_sev(&info, len);
@@ -494,12 +494,12 @@ int cli_describe_main(int argc, char **argv)
 			return EXIT_OK;
 		}
 		if (c != 'f')
-			return fail(EXIT_USAGE, "describe", "bad option '%s' "
+			return cli_fail(EXIT_USAGE, "describe", "bad option '%s' "
 				    "(try --help)", argv[optind - 1]);
 		firmware = optarg;
 	}
 	if (!firmware || optind < argc)
-		return fail(EXIT_USAGE, "describe", "usage: vmm describe "
+		return cli_fail(EXIT_USAGE, "describe", "usage: vmm describe "
 			    "--firmware FILE");
 	rc = read_firmware("describe", firmware, &image, &len);
 	if (rc)
@@ -600,12 +600,12 @@ int cli_probe_main(int argc, char **argv)
 			return EXIT_OK;
 		}
 		if (c != 'k')
-			return fail(EXIT_USAGE, "probe", "bad option '%s' (try "
+			return cli_fail(EXIT_USAGE, "probe", "bad option '%s' (try "
 				    "--help)", argv[optind - 1]);
 		dev = optarg;
 	}
 	if (optind < argc)
-		return fail(EXIT_USAGE, "probe", "unexpected argument '%s'",
+		return cli_fail(EXIT_USAGE, "probe", "unexpected argument '%s'",
 			    argv[optind]);
 	kvm_fd = open(dev, O_RDWR | O_CLOEXEC);
 	kvm_errno = errno;
@@ -621,7 +621,7 @@ int cli_probe_main(int argc, char **argv)
 	printf("sim backend: yes (models the SEV firmware for the "
 	       "measurement; the guest runs unencrypted)\n");
 	if (kvm_fd < 0)
-		return fail(EXIT_HOST, "probe", "%s: %s", dev,
+		return cli_fail(EXIT_HOST, "probe", "%s: %s", dev,
 			    strerror(kvm_errno));
 	close(kvm_fd);
 	return EXIT_OK;
