@@ -149,6 +149,15 @@ struct sev_measurement {
 int sev_measurement_format(const struct sev_measurement *m, char *buf,
 			   size_t len);
 
+/*
+ * Decode base64 text (the form QEMU's dh-cert-file / session-file and
+ * sevctl's vm_godh.b64 / vm_session.b64 use; line breaks allowed) into
+ * (out)[0..outmax).  Returns 0 with (*outlen) set, -EINVAL for text that
+ * is not base64, or -E2BIG when the result would not fit.
+ */
+int sev_base64_decode(const char *text, size_t len, uint8_t *out,
+		      size_t outmax, size_t *outlen);
+
 struct sev;
 
 /*

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
 #include <limits.h>
+#include <stdlib.h>
+#include <string.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
+#include "sev/sev.h"
 #include "sev/sev_crypto.h"
 
 struct mac_part {
@@ -97,4 +100,40 @@ int sev_crypto_aes128_ctr(const uint8_t key[16], const uint8_t iv[16],
 	     (size_t)outl == len;
 	EVP_CIPHER_CTX_free(ctx);
 	return ok ? 0 : -EIO;
+}
+
+/* Worst case of EVP_DecodeUpdate for (len) input characters. */
+static size_t decoded_max(size_t len)
+{
+	return len / 4 * 3 + 3;
+}
+
+int sev_base64_decode(const char *text, size_t len, uint8_t *out,
+		      size_t outmax, size_t *outlen)
+{
+	EVP_ENCODE_CTX *ctx;
+	uint8_t *buf;
+	int n = 0, tail = 0, rc = -ENOMEM;
+
+	*outlen = 0;
+	/* Also keeps (int)len below in range. */
+	if (len > 4 * (size_t)SEV_BLOB_MAX)
+		return -E2BIG;
+	buf = malloc(decoded_max(len));
+	ctx = EVP_ENCODE_CTX_new();
+	if (buf && ctx) {
+		EVP_DecodeInit(ctx);
+		rc = EVP_DecodeUpdate(ctx, buf, &n, (const unsigned char *)text,
+				      (int)len) < 0 ||
+		     EVP_DecodeFinal(ctx, buf + n, &tail) != 1 ? -EINVAL : 0;
+	}
+	if (!rc && (size_t)n + (size_t)tail > outmax)
+		rc = -E2BIG;
+	if (!rc) {
+		memcpy(out, buf, (size_t)n + (size_t)tail);
+		*outlen = (size_t)n + (size_t)tail;
+	}
+	EVP_ENCODE_CTX_free(ctx);
+	free(buf);
+	return rc;
 }

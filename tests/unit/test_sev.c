@@ -885,6 +885,28 @@ static void test_sev_measurement_format(void **state)
 	assert_int_equal(sev_measurement_format(&m, buf, 0), -ENOSPC);
 }
 
+static void test_sev_base64_decode(void **state)
+{
+	static const char text[] = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd\n"
+				   "Hh8gISIjJCUmJygpKissLS4v\n";
+	uint8_t out[64];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(sev_base64_decode(text, strlen(text), out,
+					   sizeof(out), &n), 0);
+	assert_int_equal(n, 48);
+	for (int i = 0; i < 48; i++)
+		assert_int_equal(out[i], i);
+	assert_int_equal(sev_base64_decode(text, strlen(text), out, 47, &n),
+			 -E2BIG);
+	assert_int_equal(n, 0);
+	assert_int_equal(sev_base64_decode("AA*A", 4, out, sizeof(out), &n),
+			 -EINVAL);
+	assert_int_equal(sev_base64_decode("", 0, out, sizeof(out), &n), 0);
+	assert_int_equal(n, 0);
+}
+
 static void test_sev_names(void **state)
 {
 	(void)state;
@@ -924,6 +946,7 @@ int main(void)
 		T(test_sev_kvm_start_passes_blobs),
 		T(test_sev_this_host_refuses_sev),
 		T(test_sev_measurement_format),
+		T(test_sev_base64_decode),
 		T(test_sev_names),
 	};
 
