@@ -135,7 +135,7 @@ static int copy_config(struct sev *sev, const struct sev_config *cfg)
 static int open_kvm_backend(struct sev *sev, int kvm_fd, char *err,
 			    size_t errlen)
 {
-	char why[160];
+	char why[256];
 	int rc;
 
 	sev_probe_keep_fd(kvm_fd, &sev->caps, &sev->sev_fd);

@@ -582,16 +582,15 @@ static void probe_verdict(const struct sev_host_caps *c, const char *what,
 		printf("%s: no (%s)\n", what, why);
 }
 
-int cli_probe_main(int argc, char **argv)
+/* Returns -1 to go on (with *dev set), or the exit status. */
+static int probe_parse(int argc, char **argv, const char **dev)
 {
 	static const struct option opts[] = {
 		{ "kvm-device", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dev = "/dev/kvm";
-	struct sev_host_caps caps;
-	int c, kvm_fd, kvm_errno;
+	int c;
 
 	getopt_reset();
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -600,13 +599,24 @@ int cli_probe_main(int argc, char **argv)
 			return EXIT_OK;
 		}
 		if (c != 'k')
-			return cli_fail(EXIT_USAGE, "probe", "bad option '%s' (try "
-				    "--help)", argv[optind - 1]);
-		dev = optarg;
+			return cli_fail(EXIT_USAGE, "probe", "bad option '%s' "
+					"(try --help)", argv[optind - 1]);
+		*dev = optarg;
 	}
 	if (optind < argc)
 		return cli_fail(EXIT_USAGE, "probe", "unexpected argument '%s'",
-			    argv[optind]);
+				argv[optind]);
+	return -1;
+}
+
+int cli_probe_main(int argc, char **argv)
+{
+	const char *dev = "/dev/kvm";
+	struct sev_host_caps caps;
+	int rc = probe_parse(argc, argv, &dev), kvm_fd, kvm_errno;
+
+	if (rc >= 0)
+		return rc;
 	kvm_fd = open(dev, O_RDWR | O_CLOEXEC);
 	kvm_errno = errno;
 	sev_probe(kvm_fd, &caps);
@@ -622,7 +632,7 @@ int cli_probe_main(int argc, char **argv)
 	       "measurement; the guest runs unencrypted)\n");
 	if (kvm_fd < 0)
 		return cli_fail(EXIT_HOST, "probe", "%s: %s", dev,
-			    strerror(kvm_errno));
+				strerror(kvm_errno));
 	close(kvm_fd);
 	return EXIT_OK;
 }
