@@ -472,6 +472,13 @@ uart_isr:
 	popq	%rax
 	iretq
 
+/* irr_irq4: %eax = IRQ 4's bit of the master PIC's IRR (OCW3 set). */
+irr_irq4:
+	inb	$PORT_PIC1_CMD, %al
+	movzbl	%al, %eax
+	andl	$1 << UART_IRQ, %eax
+	ret
+
 /* idt_set: gate %edi (vector) -> handler %rax, interrupt gate, DPL 0. */
 idt_set:
 	pushq	%rax
@@ -517,10 +524,12 @@ pic_init:
 /*
  * uart: OVMF's scratch-register probe, the divisor latch, idle line and
  * modem status, output (the runner compares the VMM's stdout), then input
- * typed on the VMM's stdin ("abc", sent by the runner after a delay):
- * the first byte seen by polling LSR with interrupts off must show up in
- * the PIC's IRR as IRQ 4, and all three arrive through IRQ 4 interrupts
- * (one byte each with FIFOs off), each with IIR = 0x04.
+ * typed on the VMM's stdin: the runner sends "abc" only once the firmware
+ * notes "waiting-for-input".  IRQ 4, seen in the PIC's IRR with
+ * interrupts off, stays low while nothing is pending, stays low with data
+ * pending while MCR.OUT2 is clear (the PC's interrupt gate), and rises
+ * when OUT2 is set; then the three bytes arrive through IRQ 4 interrupts,
+ * one byte each (FIFOs off), each with IIR = 0x04.
  */
 	CASE uart, case_uart
 case_uart:
@@ -571,19 +580,27 @@ case_uart:
 	lidt	idtr(%rip)
 	movb	$~(1 << UART_IRQ), %al
 	call	pic_init
+	movb	$0x0A, %al			/* OCW3: reads of 0x20 give IRR */
+	outb	%al, $PORT_PIC1_CMD
 	UART_OUT UART_IER, 0x01			/* received data available */
-	UART_OUT UART_MCR, 0x0B			/* DTR, RTS, OUT2 */
+	UART_OUT UART_MCR, 0x03			/* DTR, RTS; OUT2 clear */
+	UART_IN	UART_LSR
+	CHECK	lsr-before-input, 0x60
+	UART_OUT UART_MCR, 0x0B			/* OUT2 */
+	call	irr_irq4
+	CHECK	irq4-low-nothing-pending, 0
+	UART_OUT UART_MCR, 0x03
+	NOTE	waiting-for-input
 4:	UART_IN	UART_LSR
 	testb	$0x01, %al
 	jz	4b
-	movb	$0x0A, %al			/* OCW3: read IRR */
-	outb	%al, $PORT_PIC1_CMD
-	inb	$PORT_PIC1_CMD, %al
-	movzbl	%al, %eax
-	andl	$1 << UART_IRQ, %eax
-	CHECK	irr-irq4-raised, 1 << UART_IRQ
 	UART_IN	UART_IIR
 	CHECK	iir-received-data, 0x04
+	call	irr_irq4
+	CHECK	irq4-low-while-out2-clear, 0
+	UART_OUT UART_MCR, 0x0B			/* OUT2 */
+	call	irr_irq4
+	CHECK	irq4-raised-with-out2, 1 << UART_IRQ
 5:	cli
 	cmpl	$3, G_RXCOUNT
 	jae	6f

@@ -94,6 +94,30 @@ run() {
 	finish_run "$t0"
 }
 
+# run_bg FWCASE STDIN NOTE ACTION: after start(), run the VMM in the
+# background, wait (10 s at most) for "TESTFW FWCASE note NOTE", eval
+# ACTION ($PID is the VMM's), then wait for the VMM; 20 s guest timeout.
+run_bg() {
+	local fwcase=$1 stdin=$2 note=$3 action=$4 t0 i
+	vmm_args "$fwcase"
+	t0=$(date +%s%N)
+	"$VMM" "${ARGS[@]}" --timeout 20 <"$stdin" >"$OUT" 2>"$ERR" 3>&- &
+	PID=$!
+	for ((i = 0; i < 200; i++)); do
+		grep -aqx "TESTFW $fwcase note $note" "$DBG" && break
+		kill -0 "$PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	if grep -aqx "TESTFW $fwcase note $note" "$DBG"; then
+		eval "$action"
+	else
+		why "no '$note' note from the firmware"
+	fi
+	wait "$PID"
+	ST=$?
+	finish_run "$t0"
+}
+
 finish_run() {
 	SECS=$(( ($(date +%s%N) - $1) / 1000000 ))
 	parse_stats
@@ -385,10 +409,19 @@ report
 fw_ok pm-timer pm-timer 1
 report
 
-# COM1: output on the VMM's stdout, input typed on its stdin half a second
-# in, taken through IRQ 4.
-printf abc >"$W/uart-input"
-STDIN=<(sleep 0.5; cat "$W/uart-input") fw_ok uart uart 14
+# COM1: output on the VMM's stdout; input typed on its stdin (a FIFO) once
+# the firmware says it waits for it, taken through IRQ 4.
+FWNAME=uart
+start uart
+rm -f "$W/uart.fifo"
+mkfifo "$W/uart.fifo"
+exec 3<>"$W/uart.fifo"
+run_bg uart "$W/uart.fifo" "waiting-for-input" 'printf abc >&3'
+exec 3>&-
+expect_status 0
+expect_checks 17
+expect_done
+expect_no_msg
 printf 'testfw-uart-output\r\n' >"$W/uart-expected"
 expect_file "$OUT" "$W/uart-expected"
 report
@@ -464,18 +497,7 @@ report
 # SIGTERM once the guest says it is looping.
 FWNAME=signal
 start signal
-vmm_args signal
-t0=$(date +%s%N)
-"$VMM" "${ARGS[@]}" --timeout 20 </dev/null >"$OUT" 2>"$ERR" &
-pid=$!
-for _ in $(seq 100); do
-	grep -aq "note looping" "$DBG" && break
-	sleep 0.1
-done
-kill -TERM "$pid" 2>/dev/null
-wait "$pid"
-ST=$?
-finish_run "$t0"
+run_bg signal /dev/null looping 'kill -TERM $PID'
 expect_status 6
 expect_msg "stopped"
 expect_note looping
