@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "vmm/cli.h"
+#include "vmm/cli_sev.h"
 #include "vmm/cli_vars.h"
 
 struct subcommand {
@@ -14,6 +15,9 @@ struct subcommand {
 
 static const struct subcommand subcommands[] = {
 	{ "vars-dump", cli_vars_main, "list the variables of a VARS file" },
+	{ "measure", cli_measure_main, "expected SEV launch digest" },
+	{ "describe", cli_describe_main, "what a firmware image offers" },
+	{ "probe", cli_probe_main, "what this host supports" },
 	{ NULL, NULL, NULL },
 };
 

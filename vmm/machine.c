@@ -13,6 +13,7 @@
 #include "vmm/kvm.h"
 #include "vmm/layout.h"
 #include "vmm/machine.h"
+#include "vmm/sev_glue.h"
 #include "vmm/x86.h"
 
 struct required_cap {
@@ -192,6 +193,24 @@ static int map_vars(struct vmm *vm)
 	return 0;
 }
 
+/* KVM's APIC base (0xFEE00000 | BSP | enabled) is kept as it is. */
+static int load_vcpu_state(struct vmm *vm, const struct kvm_regs *regs,
+			   struct kvm_sregs *sregs, const struct kvm_fpu *fpu)
+{
+	struct kvm_sregs now;
+	int rc = kvm_get_sregs(vm->vcpu_fd, &now);
+
+	if (rc < 0)
+		return rc;
+	sregs->apic_base = now.apic_base;
+	rc = kvm_set_sregs(vm->vcpu_fd, sregs);
+	if (rc == 0)
+		rc = kvm_set_regs(vm->vcpu_fd, regs);
+	if (rc == 0)
+		rc = kvm_set_fpu(vm->vcpu_fd, fpu);
+	return rc;
+}
+
 static int create_vcpu(struct vmm *vm)
 {
 	struct kvm_regs regs;
@@ -212,43 +231,43 @@ static int create_vcpu(struct vmm *vm)
 		return vmm_fail(vm, -errno, "mmap kvm_run: %s", strerror(errno));
 	vm->run = run;
 	/* Without KVM_SET_CPUID2 entering long mode triple-faults here. */
+	rc = sevg_adjust_cpuid(vm);
+	if (rc < 0)
+		return rc;
 	rc = kvm_set_cpuid2(vm->vcpu_fd, vm->cpuid);
 	if (rc < 0)
 		return vmm_fail(vm, rc, "KVM_SET_CPUID2: %s", strerror(-rc));
-	/* KVM's APIC base (0xFEE00000 | BSP | enabled) is kept as it is. */
-	rc = kvm_get_sregs(vm->vcpu_fd, &sregs);
-	if (rc == 0) {
-		uint64_t apic_base = sregs.apic_base;
-
+	if (sevg_active(vm)) {
+		sevg_reset_state(vm, &regs, &sregs, &fpu);
+	} else {
+		x86_reset_regs(&regs);
 		x86_reset_sregs(&sregs);
-		sregs.apic_base = apic_base;
-		rc = kvm_set_sregs(vm->vcpu_fd, &sregs);
+		x86_reset_fpu(&fpu);
 	}
-	x86_reset_regs(&regs);
-	if (rc == 0)
-		rc = kvm_set_regs(vm->vcpu_fd, &regs);
-	x86_reset_fpu(&fpu);
-	if (rc == 0)
-		rc = kvm_set_fpu(vm->vcpu_fd, &fpu);
+	rc = load_vcpu_state(vm, &regs, &sregs, &fpu);
 	if (rc < 0)
 		return vmm_fail(vm, rc, "vCPU reset state: %s", strerror(-rc));
-	return 0;
+	return sevg_launch(vm, &regs, &sregs, &fpu);
 }
 
 int machine_build(struct vmm *vm)
 {
 	int rc;
 
-	vm->vm_fd = kvm_create_vm(vm->kvm_fd, 0);
+	vm->vm_fd = kvm_create_vm(vm->kvm_fd, (unsigned long)sevg_vm_type(vm));
 	if (vm->vm_fd < 0) {
 		rc = vm->vm_fd;
 		vm->vm_fd = -1;
 		return vmm_fail(vm, rc, "KVM_CREATE_VM: %s", strerror(-rc));
 	}
 	rc = check_vm_caps(vm);
+	if (rc == 0)
+		rc = sevg_init(vm);
 	if (rc < 0)
 		return rc;
 	rc = map_memory(vm);
+	if (rc == 0)
+		rc = sevg_register_memory(vm);
 	if (rc == 0)
 		rc = map_vars(vm);
 	if (rc < 0)

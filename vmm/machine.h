@@ -20,10 +20,10 @@
 #include "vmm/bus.h"
 #include "vmm/device.h"
 #include "vmm/memory.h"
+#include "sev/sev.h"
 
 struct pflash;
 struct platform;
-struct sev;
 
 struct vmm {
 	struct vmm_config cfg;	/* fds replaced by our own duplicates */
@@ -51,7 +51,10 @@ struct vmm {
 	struct kvm_cpuid2 *cpuid;	/* adjusted, loaded at every build */
 	bool romd_allowed;		/* KVM_CAP_READONLY_MEM on the VM */
 	struct mem_map mem;
-	struct sev *sev;
+	struct sev *sev;		/* NULL unless an SEV launch was asked for */
+	uint32_t sev_vcpu_sig;		/* CPUID.1.EAX, RDX at reset under SEV */
+	struct sev_measurement sev_measurement;
+	bool sev_measured;
 
 	/* Buses and devices. */
 	struct bus pio;

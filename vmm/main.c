@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "vmm.h"
+#include "sev/sev.h"
 #include "vmm/cli.h"
 
 enum exit_status {
@@ -34,6 +35,10 @@ enum exit_status {
 static const char usage_text[] =
 "Usage: vmm --firmware CODE.fd [--vars VARS.fd] [options]\n"
 "       vmm measure|describe|probe|vars-dump ... (see 'vmm COMMAND --help')\n"
+"         measure    expected SEV/SEV-ES launch digest of a firmware image\n"
+"         describe   what a firmware image offers (OVMF footer table, SEV)\n"
+"         probe      what this host supports (KVM VM types, SEV)\n"
+"         vars-dump  the UEFI variables in a VARS file\n"
 "\n"
 "Boots UEFI firmware (OVMF) on KVM: CODE read-only at the reset vector,\n"
 "VARS as a CFI flash directly below it.  The console is COM1 on stdio.\n"
@@ -49,6 +54,18 @@ static const char usage_text[] =
 "  --timeout SECONDS   stop the guest after SECONDS\n"
 "  --stats             print exit and device statistics at the end\n"
 "  --fwcfg NAME=STRING offer STRING to the guest as fw_cfg file NAME (up to 8)\n"
+"\n"
+"AMD SEV (CODE encrypted and measured at launch; VARS stays plaintext):\n"
+"  --sev | --sev-es    launch as an SEV or SEV-ES guest\n"
+"  --sev-backend kvm|sim  kvm: real hardware (default); sim: a software model\n"
+"                      of the SEV firmware that computes the launch measurement\n"
+"                      real hardware would, but ENCRYPTS NOTHING: the guest\n"
+"                      runs unencrypted\n"
+"  --sev-policy HEX    guest policy (default 0x0 for SEV, 0x4 for SEV-ES)\n"
+"  --sev-dh-cert FILE  guest owner's DH certificate (base64), with --sev-session\n"
+"  --sev-session FILE  launch session blob (base64)\n"
+"  --sev-measurement FILE  write the LAUNCH_MEASURE result to FILE\n"
+"  --sev-tik FILE      16-byte TIK for the sim backend (default all zero)\n"
 "  --help              this text\n"
 "\n"
 "Exit status:\n"
@@ -69,6 +86,10 @@ struct options {
 	bool stats;
 	unsigned timeout;
 	struct vmm_fwcfg_file fwcfg[8];
+	const char *sev_measurement;
+	const char *sev_dh_cert, *sev_session, *sev_tik;
+	bool sev_policy_set;
+	uint8_t dh_cert[16384], session[16384], tik[17]; /* TIK + 1: too long */
 	struct vmm_config cfg;
 };
 
@@ -129,6 +150,19 @@ static int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+static int parse_hex32(const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 16);
+	if (errno || end == s || *end || s[0] == '-' || v > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
 static int parse_uint(const char *s, unsigned max, unsigned *out)
 {
 	char *end;
@@ -162,7 +196,9 @@ static int parse_fwcfg(struct options *o, char *arg)
 
 enum { OPT_FIRMWARE = 256, OPT_VARS, OPT_VARS_RO, OPT_MEMORY, OPT_PHYS_BITS,
        OPT_DEBUGCON, OPT_NO_REBOOT, OPT_NO_ROMD, OPT_TIMEOUT, OPT_STATS,
-       OPT_FWCFG, OPT_HELP };
+       OPT_FWCFG, OPT_SEV, OPT_SEV_ES, OPT_SEV_BACKEND, OPT_SEV_POLICY,
+       OPT_SEV_DH_CERT, OPT_SEV_SESSION, OPT_SEV_MEASUREMENT, OPT_SEV_TIK,
+       OPT_HELP };
 
 static const struct option long_options[] = {
 	{ "firmware", required_argument, NULL, OPT_FIRMWARE },
@@ -176,6 +212,14 @@ static const struct option long_options[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "fwcfg", required_argument, NULL, OPT_FWCFG },
+	{ "sev", no_argument, NULL, OPT_SEV },
+	{ "sev-es", no_argument, NULL, OPT_SEV_ES },
+	{ "sev-backend", required_argument, NULL, OPT_SEV_BACKEND },
+	{ "sev-policy", required_argument, NULL, OPT_SEV_POLICY },
+	{ "sev-dh-cert", required_argument, NULL, OPT_SEV_DH_CERT },
+	{ "sev-session", required_argument, NULL, OPT_SEV_SESSION },
+	{ "sev-measurement", required_argument, NULL, OPT_SEV_MEASUREMENT },
+	{ "sev-tik", required_argument, NULL, OPT_SEV_TIK },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -204,6 +248,23 @@ static int parse_option(struct options *o, int opt, char *arg)
 	case OPT_STATS: o->stats = true; return 0;
 	case OPT_FWCFG:
 		return parse_fwcfg(o, arg);
+	case OPT_SEV: o->cfg.sev_mode = VMM_SEV; return 0;
+	case OPT_SEV_ES: o->cfg.sev_mode = VMM_SEV_ES; return 0;
+	case OPT_SEV_BACKEND:
+		if (strcmp(arg, "kvm") && strcmp(arg, "sim"))
+			return usage_error("--sev-backend %s: want kvm or sim", arg);
+		o->cfg.sev_backend = arg[0] == 's' ? VMM_SEV_BACKEND_SIM
+						   : VMM_SEV_BACKEND_KVM;
+		return 0;
+	case OPT_SEV_POLICY:
+		if (parse_hex32(arg, &o->cfg.sev_policy) < 0)
+			return usage_error("--sev-policy %s: not a 32-bit hex number", arg);
+		o->sev_policy_set = true;
+		return 0;
+	case OPT_SEV_DH_CERT: o->sev_dh_cert = arg; return 0;
+	case OPT_SEV_SESSION: o->sev_session = arg; return 0;
+	case OPT_SEV_MEASUREMENT: o->sev_measurement = arg; return 0;
+	case OPT_SEV_TIK: o->sev_tik = arg; return 0;
 	case OPT_HELP: fputs(usage_text, stdout); exit(0);
 	default: return usage_error("%s", "unknown option");
 	}
@@ -252,6 +313,106 @@ static int open_files(struct options *o)
 		rc = open_file("debugcon", o->debugcon,
 			       O_WRONLY | O_CREAT | O_TRUNC, &o->cfg.debugcon_fd);
 	return rc;
+}
+
+/* Read a whole small file (at most (max) bytes) into (buf). */
+static int read_small_file(const char *what, const char *path, uint8_t *buf,
+			   size_t max, size_t *len)
+{
+	int fd, rc = 0;
+	ssize_t n;
+
+	if (open_file(what, path, O_RDONLY, &fd))
+		return EXIT_USAGE;
+	n = read(fd, buf, max);
+	if (n < 0 || (size_t)n == max) {
+		fprintf(stderr, "vmm: %s %s: %s\n", what, path,
+			n < 0 ? strerror(errno) : "file too large");
+		rc = EXIT_USAGE;
+	}
+	*len = n > 0 ? (size_t)n : 0;
+	close(fd);
+	return rc;
+}
+
+/* A base64 file (QEMU's dh-cert-file/session-file format) into (out). */
+static int read_base64_file(const char *what, const char *path, uint8_t *out,
+			    size_t max, size_t *len)
+{
+	static char text[32768];
+	size_t tlen;
+	int rc = read_small_file(what, path, (uint8_t *)text, sizeof(text), &tlen);
+
+	if (rc)
+		return rc;
+	if (sev_base64_decode(text, tlen, out, max, len) < 0) {
+		fprintf(stderr, "vmm: %s %s: not base64 of at most %zu bytes\n",
+			what, path, max);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int sev_options(struct options *o)
+{
+	size_t len;
+	int rc = 0;
+
+	if (o->cfg.sev_mode == VMM_SEV_NONE) {
+		if (o->sev_policy_set || o->sev_dh_cert || o->sev_session ||
+		    o->sev_measurement || o->sev_tik)
+			return usage_error("%s", "SEV options need --sev or --sev-es");
+		return 0;
+	}
+	if (!o->sev_policy_set)
+		o->cfg.sev_policy = o->cfg.sev_mode == VMM_SEV_ES ? 0x4 : 0x0;
+	if (!o->sev_dh_cert != !o->sev_session)
+		return usage_error("%s", "--sev-dh-cert and --sev-session go together");
+	if (o->sev_dh_cert) {
+		rc = read_base64_file("sev-dh-cert", o->sev_dh_cert, o->dh_cert,
+				      sizeof(o->dh_cert), &o->cfg.sev_dh_cert_len);
+		if (!rc)
+			rc = read_base64_file("sev-session", o->sev_session,
+					      o->session, sizeof(o->session),
+					      &o->cfg.sev_session_len);
+		o->cfg.sev_dh_cert = o->dh_cert;
+		o->cfg.sev_session = o->session;
+	}
+	if (!rc && o->sev_tik) {
+		rc = read_small_file("sev-tik", o->sev_tik, o->tik,
+				     sizeof(o->tik), &len);
+		if (!rc && len != 16) {
+			fprintf(stderr, "vmm: sev-tik %s: want exactly 16 bytes\n",
+				o->sev_tik);
+			rc = EXIT_USAGE;
+		}
+		o->cfg.sev_sim_tik = o->tik;
+	}
+	return rc;
+}
+
+/* Write what LAUNCH_MEASURE returned where the guest owner asked. */
+static int write_measurement(const struct vmm *vm, const char *path)
+{
+	char text[1024];
+	int n = vmm_sev_measurement(vm, text, sizeof(text)), fd;
+
+	if (n < 0)
+		return 0;
+	fprintf(stderr, "vmm: sev: launch measured (vcpu signature 0x%x)\n",
+		vmm_sev_vcpu_signature(vm));
+	if (!path)
+		return 0;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, text, (size_t)n) != n) {
+		fprintf(stderr, "vmm: sev-measurement %s: %s\n", path,
+			strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return EXIT_HOST_ERROR;
+	}
+	close(fd);
+	return 0;
 }
 
 static struct termios saved_tty;
@@ -382,6 +543,11 @@ static int boot(struct options *o)
 		vmm_destroy(vm);
 		return create_status(rc);
 	}
+	rc = write_measurement(vm, o->sev_measurement);
+	if (rc) {
+		vmm_destroy(vm);
+		return rc;
+	}
 	signal_vm = vm;
 	install_signals();
 	console_raw();
@@ -415,7 +581,9 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc;
 	o.cfg.vars_mode = o.vars_readonly ? VMM_VARS_SNAPSHOT : VMM_VARS_READWRITE;
-	rc = open_files(&o);
+	rc = sev_options(&o);
+	if (!rc)
+		rc = open_files(&o);
 	if (!rc)
 		rc = boot(&o);
 	return rc;

@@ -170,6 +170,10 @@ static int guest_reset(struct vmm *vm, struct vmm_exit *ex, const char *why)
 {
 	if (vm->cfg.flags & VMM_F_NO_REBOOT)
 		return exit_with(ex, VMM_EXIT_RESET, "guest reset (%s)", why);
+	/* A launched SEV guest's memory and (SEV-ES) registers are sealed. */
+	if (vm->sev)
+		return exit_with(ex, VMM_EXIT_RESET,
+				 "guest reset (%s); an SEV guest cannot be rebooted", why);
 	return reset_machine(vm, ex);
 }
 
@@ -200,7 +204,7 @@ static int handle_exit(struct vmm *vm, struct vmm_exit *ex)
 		return handle_internal_error(vm, ex);
 	case KVM_EXIT_SHUTDOWN:
 		vm->stats.exits_other++;
-		if (vm->cfg.flags & VMM_F_NO_REBOOT)
+		if (vm->cfg.flags & VMM_F_NO_REBOOT || vm->sev)
 			return exit_with(ex, VMM_EXIT_CRASH, "guest triple fault");
 		return reset_machine(vm, ex);
 	case KVM_EXIT_INTR:

@@ -16,6 +16,7 @@
 #include "firmware/varstore.h"
 #include "vmm/layout.h"
 #include "vmm/machine.h"
+#include "vmm/sev_glue.h"
 
 int vmm_fail(struct vmm *vm, int err, const char *fmt, ...)
 {
@@ -228,6 +229,8 @@ int vmm_create(const struct vmm_config *cfg, struct vmm **out)
 	if (rc == 0)
 		rc = machine_open_kvm(vm);
 	if (rc == 0)
+		rc = sevg_open(vm);
+	if (rc == 0)
 		rc = platform_create(vm);
 	if (rc == 0)
 		rc = machine_build(vm);
@@ -281,6 +284,8 @@ void vmm_destroy(struct vmm *vm)
 	platform_destroy(vm);
 	if (vm->vars)
 		pflash_close(vm->vars);
+	if (vm->sev)
+		sev_close(vm->sev);
 	if (vm->kvm_fd >= 0)
 		close(vm->kvm_fd);
 	free(vm->cpuid);

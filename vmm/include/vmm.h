@@ -122,6 +122,14 @@ VMM_API const char *vmm_strerror(const struct vmm *vm);
 VMM_API void vmm_get_stats(const struct vmm *vm, struct vmm_stats *st);
 /* Name of emulated-instruction kind (i), or NULL past the last. */
 VMM_API const char *vmm_stats_insn_name(unsigned i);
+/*
+ * After an SEV launch: the LAUNCH_MEASURE result as "key: value" text
+ * (measure, mnonce, api version, build, policy, blob).  Returns its length,
+ * -ENODATA without an SEV launch, -ENOSPC when (len) is too small.
+ */
+VMM_API int vmm_sev_measurement(const struct vmm *vm, char *buf, size_t len);
+/* The vCPU signature (CPUID.1.EAX) an SEV-ES VMSA was measured with. */
+VMM_API uint32_t vmm_sev_vcpu_signature(const struct vmm *vm);
 /* Flush VARS, release everything.  NULL is fine. */
 VMM_API void vmm_destroy(struct vmm *vm);
 

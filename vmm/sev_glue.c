@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The machine's side of an AMD SEV / SEV-ES launch, in the order of
+ * sev/README.md (QEMU's flow): sev_open before KVM_CREATE_VM, SEV init
+ * before the vCPU, every RAM block and the CODE copy registered, then
+ * LAUNCH_START, LAUNCH_UPDATE_DATA over exactly the CODE copy (never VARS:
+ * the variable store stays plaintext and unmeasured), the vCPU state, and
+ * for SEV-ES LAUNCH_UPDATE_VMSA, LAUNCH_MEASURE, LAUNCH_FINISH.
+ *
+ * No SEV hardware was available to this project: the KVM backend is proven
+ * by scripted-ioctl unit tests, the SIM backend by a model of the firmware,
+ * under which the guest runs unencrypted.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sev/sev.h"
+#include "vmm/machine.h"
+#include "vmm/sev_glue.h"
+#include "vmm/x86.h"
+
+bool sevg_active(const struct vmm *vm)
+{
+	return vm->sev != NULL;
+}
+
+/* CPUID.1.EAX as the guest sees it: the signature SEV-ES puts in RDX. */
+static uint32_t guest_signature(const struct vmm *vm)
+{
+	for (uint32_t i = 0; i < vm->cpuid->nent; i++)
+		if (vm->cpuid->entries[i].function == 1)
+			return vm->cpuid->entries[i].eax;
+	return 0;
+}
+
+int sevg_open(struct vmm *vm)
+{
+	struct sev_config c;
+	char err[256];
+	int rc;
+
+	if (vm->cfg.sev_mode == VMM_SEV_NONE)
+		return 0;
+	sev_config_init(&c);
+	c.mode = vm->cfg.sev_mode == VMM_SEV_ES ? SEV_MODE_SEV_ES : SEV_MODE_SEV;
+	c.backend = vm->cfg.sev_backend == VMM_SEV_BACKEND_SIM ? SEV_BACKEND_SIM
+							     : SEV_BACKEND_KVM;
+	c.policy = vm->cfg.sev_policy;
+	c.dh_cert = vm->cfg.sev_dh_cert;
+	c.dh_cert_len = vm->cfg.sev_dh_cert_len;
+	c.session = vm->cfg.sev_session;
+	c.session_len = vm->cfg.sev_session_len;
+	if (vm->cfg.sev_sim_tik)
+		memcpy(c.sim_tik, vm->cfg.sev_sim_tik, sizeof(c.sim_tik));
+	rc = sev_open(&c, vm->kvm_fd, &vm->sev, err, sizeof(err));
+	if (rc < 0)
+		return vmm_fail(vm, rc, "sev: %s", err);
+	vm->sev_vcpu_sig = guest_signature(vm);
+	return 0;
+}
+
+int sevg_vm_type(const struct vmm *vm)
+{
+	return vm->sev ? sev_vm_type(vm->sev) : 0;
+}
+
+static int sev_error(struct vmm *vm, int rc)
+{
+	return vmm_fail(vm, rc, "sev: %s", sev_last_error(vm->sev));
+}
+
+int sevg_init(struct vmm *vm)
+{
+	int rc;
+
+	if (!vm->sev)
+		return 0;
+	rc = sev_init(vm->sev, vm->vm_fd);
+	if (rc < 0)
+		return sev_error(vm, rc);
+	if (!sev_readonly_slots_allowed(vm->sev))
+		vm->romd_allowed = false;
+	return 0;
+}
+
+/* Guest RAM and the CODE copy are encrypted memory; VARS is not. */
+int sevg_register_memory(struct vmm *vm)
+{
+	int rc;
+
+	if (!vm->sev)
+		return 0;
+	rc = sev_register_region(vm->sev, vm->ram, vm->ram_size);
+	if (rc == 0)
+		rc = sev_register_region(vm->sev, vm->code, vm->code_size);
+	return rc < 0 ? sev_error(vm, rc) : 0;
+}
+
+/* Pass CPUID 0x8000001F (C-bit position, reduced phys bits) through. */
+int sevg_adjust_cpuid(struct vmm *vm)
+{
+	struct kvm_cpuid_entry2 leaf;
+	struct kvm_cpuid2 *c = vm->cpuid;
+	size_t sz;
+
+	if (!vm->sev || sev_guest_cpuid(vm->sev, &leaf) < 0)
+		return 0; /* the SIM backend offers no leaf */
+	for (uint32_t i = 0; i < c->nent; i++) {
+		if (c->entries[i].function == 0x80000000 &&
+		    c->entries[i].eax < 0x8000001F)
+			c->entries[i].eax = 0x8000001F;
+		if (c->entries[i].function == leaf.function) {
+			c->entries[i] = leaf;
+			return 0;
+		}
+	}
+	sz = sizeof(*c) + (c->nent + 1) * sizeof(c->entries[0]);
+	c = realloc(c, sz);
+	if (!c)
+		return vmm_fail(vm, -ENOMEM, "out of memory");
+	c->entries[c->nent++] = leaf;
+	vm->cpuid = c;
+	return 0;
+}
+
+void sevg_reset_state(const struct vmm *vm, struct kvm_regs *regs,
+		      struct kvm_sregs *sregs, struct kvm_fpu *fpu)
+{
+	struct sev_vcpu_state st;
+
+	/* SEV-ES measures the initial state: load exactly what it measures. */
+	sev_vcpu_reset_state(&st, 0, vm->sev_vcpu_sig, 0);
+	*regs = st.regs;
+	*sregs = st.sregs;
+	*fpu = st.fpu;
+}
+
+int sevg_launch(struct vmm *vm, const struct kvm_regs *regs,
+		const struct kvm_sregs *sregs, const struct kvm_fpu *fpu)
+{
+	int rc;
+
+	if (!vm->sev)
+		return 0;
+	rc = sev_launch_start(vm->sev);
+	if (rc == 0)
+		rc = sev_launch_update_data(vm->sev, vm->code, vm->code_size);
+	if (rc == 0 && vm->cfg.sev_mode == VMM_SEV_ES)
+		rc = sev_launch_update_vmsa(vm->sev, regs, sregs, fpu,
+					    X86_RESET_XCR0);
+	if (rc == 0)
+		rc = sev_launch_measure(vm->sev, &vm->sev_measurement);
+	if (rc == 0)
+		rc = sev_launch_finish(vm->sev);
+	if (rc < 0)
+		return sev_error(vm, rc);
+	vm->sev_measured = true;
+	return 0;
+}
+
+int vmm_sev_measurement(const struct vmm *vm, char *buf, size_t len)
+{
+	if (!vm->sev_measured)
+		return -ENODATA;
+	return sev_measurement_format(&vm->sev_measurement, buf, len);
+}
+
+uint32_t vmm_sev_vcpu_signature(const struct vmm *vm)
+{
+	return vm->sev_vcpu_sig;
+}
