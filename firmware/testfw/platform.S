@@ -697,6 +697,42 @@ reboot_now:
 	CHECK	marker-after-reboot, 0x01
 	ret
 
+/*
+ * reboot-mid-command: the first boot leaves the flash in the middle of a
+ * command (status 0xB0 from an unconfirmed erase, then a program setup
+ * waiting for its data) and resets; after the reset the flash must read
+ * as an array again (ROMD: no exit), with status 0x80, nothing written.
+ * MMIO exits: 6 [W] in the first boot, 2 [W] + 1 [R] in the second.
+ */
+	CASE reboot-mid-command, case_reboot_mid_command
+case_reboot_mid_command:
+	movl	$VARS_BASE, %ebx
+	movzbl	0x16000(%rbx), %ecx
+	cmpl	$0xFF, %ecx
+	jne	1f
+	NOTE	first-boot
+	movl	$0x16000, %edi
+	movb	$0x01, %al
+	call	vars_program				/* [W] x3 */
+	movb	$CFI_ERASE, 0x6000(%rbx)		/* [W] */
+	movb	$CFI_READ_ARRAY, 0x6000(%rbx)		/* [W] status 0xB0 */
+	movb	$CFI_PROGRAM, 0x3(%rbx)			/* [W] awaits data */
+	call	reset_cf9
+	leaq	s_no_reset(%rip), %rdi
+	call	fail_line
+	ret
+1:	movq	%rcx, %rax
+	CHECK	marker-after-reboot, 0x01
+	movzbl	0x3(%rbx), %eax
+	CHECK	array-after-reset, 0x5A
+	movb	$CFI_READ_STATUS, 0x100(%rbx)		/* [W] */
+	movzbl	0x100(%rbx), %eax			/* [R] */
+	CHECK	status-after-reset, 0x80
+	movb	$CFI_READ_ARRAY, 0x100(%rbx)		/* [W] */
+	movl	0x6000(%rbx), %eax
+	CHECK	block6-intact, 0x5A006000
+	ret
+
 	CASE poweroff, case_poweroff
 case_poweroff:
 	ret

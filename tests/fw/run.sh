@@ -94,6 +94,20 @@ run() {
 	finish_run "$t0"
 }
 
+# second_vmm: the VMM again on $VARS; checks its refusal.
+second_vmm() {
+	local st got
+	"$VMM" --firmware "$FW" --vars "$VARS" --debugcon "$W/$NAME.second.debugcon" \
+		--fwcfg opt/testfw/case=poweroff --timeout 20 </dev/null \
+		>"$W/$NAME.second.stdout" 2>"$W/$NAME.second.stderr"
+	st=$?
+	[ "$st" -eq 2 ] || why "second VMM: exit status $st, want 2"
+	got=$(grep -a -m1 '^vmm: ' "$W/$NAME.second.stderr")
+	[ "$got" = "vmm: vars: file is in use by another VM" ] ||
+		why "second VMM: message '${got:-none}'"
+	[ ! -s "$W/$NAME.second.debugcon" ] || why "second VMM: the guest ran"
+}
+
 # run_bg FWCASE STDIN NOTE ACTION: after start(), run the VMM in the
 # background, wait (10 s at most) for "TESTFW FWCASE note NOTE", eval
 # ACTION ($PID is the VMM's), then wait for the VMM; 20 s guest timeout.
@@ -448,6 +462,16 @@ for c in reboot-cf9 reboot-triple-fault; do
 	report
 done
 
+# A reset in the middle of a flash command: read array and status 0x80
+# after it (romd: off/on around the marker, off at the erase setup, on at
+# the reset, off/on around the status read).
+fw_ok reboot-mid-command reboot-mid-command 4
+expect_note first-boot
+expect_stat resets 1 programs 1 erases 0 mmio 9 romd_on 3 romd_off 3
+expect_byte "$VARS" $((0x16000)) 01
+expect_byte "$VARS" 3 5a
+report
+
 fw_ok poweroff poweroff 0
 expect_stat resets 0
 report
@@ -502,6 +526,14 @@ expect_status 6
 expect_msg "stopped"
 expect_note looping
 expect_not_done
+report
+
+# A second VMM on a VARS file in use is refused (status 2) before it runs
+# anything; the first one is then stopped.
+FWNAME=signal
+start vars-locked
+run_bg signal /dev/null looping 'second_vmm; kill -TERM $PID'
+expect_status 6
 report
 
 # Instructions the VMM cannot emulate: status 4 and a message naming the
