@@ -47,6 +47,29 @@ int sev_measure_digest(const void *image, size_t len,
 		       const struct sev_measure_params *p,
 		       uint8_t ld[SEV_DIGEST_SIZE]);
 
+#define SEV_SNP_DIGEST_SIZE		48
+#define SEV_SNP_FEATURE_SNP_ACTIVE	0x1ull	/* SEV_FEATURES bit 0 */
+#define SEV_SNP_VMSA_GPA		0xfffffffff000ull
+
+/*
+ * SEV-SNP: the attestation report's MEASUREMENT for a QEMU-style launch of
+ * (image) (sev.md 3.4, SNP firmware ABI 8.17): LD = 48 zero bytes, then for
+ * each page LD = SHA-384(PAGE_INFO{LD, contents, 0x70, type, 0..., GPA}):
+ * the image's 4 KiB pages (NORMAL, ending at 4 GiB), the ASEV sections in
+ * descriptor order (SEC_MEM, SVSM_CAA and KERNEL_HASHES as ZERO pages, as
+ * there is no measured direct boot; one SECRETS and one CPUID page), then
+ * one VMSA per vCPU (GPA 0xfffffffff000) with SEV_FEATURES =
+ * vmsa_features | SNP_ACTIVE and x87/SSE state (SNP VMs come from INIT2).
+ * (p)->mode must be SEV_MODE_SNP; (p)->init2 is implied.  Returns 0;
+ * -EINVAL for an image that is not whole pages or a section that is not
+ * page-aligned or of unknown type; -ENOENT without ASEV metadata (QEMU
+ * refuses such firmware for SNP) or, with APs, without the reset block.
+ * This VMM cannot launch SNP guests; this is for verifiers.
+ */
+int sev_measure_snp_digest(const void *image, size_t len,
+			   const struct sev_measure_params *p,
+			   uint8_t ld[SEV_SNP_DIGEST_SIZE]);
+
 /* The LAUNCH_MEASURE value for (ld) (sev_crypto_launch_measure()). */
 int sev_measure_launch_measure(const uint8_t tik[SEV_KEY_SIZE],
 			       uint8_t api_major, uint8_t api_minor,

@@ -94,6 +94,9 @@ static int check_config(const struct sev_config *cfg, char *err,
 {
 	int rc;
 
+	if (cfg->mode == SEV_MODE_SNP)
+		return errf(err, errlen, -EOPNOTSUPP, "SEV-SNP launch is not "
+			    "implemented (only its measurement: vmm measure)");
 	if (cfg->mode != SEV_MODE_SEV && cfg->mode != SEV_MODE_SEV_ES)
 		return errf(err, errlen, -EINVAL, "no SEV mode requested");
 	if (cfg->backend != SEV_BACKEND_KVM && cfg->backend != SEV_BACKEND_SIM)

@@ -33,6 +33,7 @@ enum sev_mode {
 	SEV_MODE_NONE = 0,
 	SEV_MODE_SEV,
 	SEV_MODE_SEV_ES,
+	SEV_MODE_SNP,	/* offline measurement only: no SNP launch here */
 };
 
 enum sev_backend {

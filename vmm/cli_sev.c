@@ -136,21 +136,22 @@ static void print_hex(const uint8_t *b, size_t n)
 /* ---- vmm measure ---------------------------------------------------- */
 
 static const char measure_usage[] =
-"Usage: vmm measure --firmware FILE --mode sev|sev-es [options]\n"
+"Usage: vmm measure --firmware FILE --mode sev|sev-es|snp [options]\n"
 "\n"
 "Prints the SEV launch digest this VMM's launch of FILE produces, as hex.\n"
 "With --tik and --nonce, prints the LAUNCH_MEASURE value instead: compare\n"
 "it with the first 32 bytes of the measurement the host reports.\n"
-"No SEV hardware is needed.\n"
+"--mode snp prints the SEV-SNP MEASUREMENT of a QEMU-style SNP launch of\n"
+"FILE (this VMM launches SEV and SEV-ES only).  No SEV hardware is needed.\n"
 "\n"
 "  --firmware FILE      OVMF_CODE image (LAUNCH_UPDATE_DATA'd whole)\n"
-"  --mode sev|sev-es    guest type\n"
-"  --vcpus N            vCPUs, one VMSA each (sev-es; default 1)\n"
+"  --mode sev|sev-es|snp  guest type\n"
+"  --vcpus N            vCPUs, one VMSA each (sev-es, snp; default 1)\n"
 "  --vcpu-sig HEX       CPUID.1.EAX the VMM puts in RDX (default 800f12,\n"
 "                       EPYC-v4)\n"
 "  --init2              the VM was created with KVM_SEV_INIT2 (its VMSAs\n"
 "                       carry x87/SSE state; legacy ES_INIT's do not)\n"
-"  --vmsa-features HEX  KVM_SEV_INIT2 vmsa_features (sev-es; default 0)\n"
+"  --vmsa-features HEX  KVM_SEV_INIT2 vmsa_features (sev-es, snp; default 0)\n"
 "  --policy HEX         guest policy (default 0)\n"
 "  --tik FILE           16-byte transport integrity key\n"
 "  --nonce HEX          MNONCE from LAUNCH_MEASURE (32 hex digits)\n"
@@ -191,6 +192,8 @@ static bool parse_mode(const char *s, enum sev_mode *mode)
 		*mode = SEV_MODE_SEV;
 	else if (strcmp(s, "sev-es") == 0)
 		*mode = SEV_MODE_SEV_ES;
+	else if (strcmp(s, "snp") == 0)
+		*mode = SEV_MODE_SNP;
 	else
 		return false;
 	return true;
@@ -283,7 +286,11 @@ static int measure_check(const struct measure_args *a)
 	    (p->nr_vcpus != 1 || p->init2 || p->vmsa_features))
 		return cli_fail(EXIT_USAGE, "measure", "--vcpus, --init2 and "
 			    "--vmsa-features are for --mode sev-es");
-	if (p->vmsa_features && !p->init2)
+	if (p->mode == SEV_MODE_SNP && a->tik_path)
+		return cli_fail(EXIT_USAGE, "measure", "SEV-SNP has no "
+				"LAUNCH_MEASURE: compare the digest with the "
+				"attestation report's MEASUREMENT");
+	if (p->vmsa_features && !p->init2 && p->mode != SEV_MODE_SNP)
 		return cli_fail(EXIT_USAGE, "measure", "--vmsa-features needs "
 			    "--init2 (legacy SEV_ES_INIT has no features)");
 	if (!a->tik_path != !a->have_nonce)
@@ -295,7 +302,26 @@ static int measure_check(const struct measure_args *a)
 	return -1;
 }
 
-static int measure_digest(const struct measure_args *a, uint8_t ld[32])
+static int measure_error(const struct measure_args *a, int rc)
+{
+	if (rc == -ENOENT && a->p.mode == SEV_MODE_SNP)
+		return cli_fail(EXIT_USAGE, "measure", "%s has no SEV-SNP "
+				"metadata, or no SEV-ES reset block for its "
+				"APs", a->firmware);
+	if (rc == -ENOENT)
+		return cli_fail(EXIT_USAGE, "measure", "%s has no SEV-ES reset "
+				"block: its APs cannot start", a->firmware);
+	if (rc == -EINVAL && a->p.mode == SEV_MODE_SNP)
+		return cli_fail(EXIT_USAGE, "measure", "%s: not whole 4 KiB "
+				"pages, or malformed SEV metadata", a->firmware);
+	if (rc == -EINVAL)
+		return cli_fail(EXIT_USAGE, "measure", "%s: size must be a "
+				"non-zero multiple of 16 bytes", a->firmware);
+	return cli_fail(EXIT_HOST, "measure", "digest: %s", strerror(-rc));
+}
+
+/* The digest into (ld): 32 bytes, or 48 for SNP. */
+static int measure_digest(const struct measure_args *a, uint8_t ld[48])
 {
 	uint8_t *image;
 	size_t len;
@@ -303,17 +329,12 @@ static int measure_digest(const struct measure_args *a, uint8_t ld[32])
 
 	if (rc)
 		return rc;
-	rc = sev_measure_digest(image, len, &a->p, ld);
+	if (a->p.mode == SEV_MODE_SNP)
+		rc = sev_measure_snp_digest(image, len, &a->p, ld);
+	else
+		rc = sev_measure_digest(image, len, &a->p, ld);
 	free(image);
-	if (rc == -ENOENT)
-		return cli_fail(EXIT_USAGE, "measure", "%s has no SEV-ES reset "
-			    "block: its APs cannot start", a->firmware);
-	if (rc == -EINVAL)
-		return cli_fail(EXIT_USAGE, "measure", "%s: size must be a "
-			    "non-zero multiple of 16 bytes", a->firmware);
-	if (rc)
-		return cli_fail(EXIT_HOST, "measure", "digest: %s", strerror(-rc));
-	return EXIT_OK;
+	return rc ? measure_error(a, rc) : EXIT_OK;
 }
 
 static int measure_hmac(const struct measure_args *a, const uint8_t ld[32],
@@ -342,7 +363,7 @@ static int measure_hmac(const struct measure_args *a, const uint8_t ld[32],
 int cli_measure_main(int argc, char **argv)
 {
 	struct measure_args a;
-	uint8_t ld[32], mac[32];
+	uint8_t ld[SEV_SNP_DIGEST_SIZE], mac[32];
 	int rc = measure_parse(argc, argv, &a);
 
 	if (rc < 0)
@@ -353,7 +374,8 @@ int cli_measure_main(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (!a.tik_path) {
-		print_hex(ld, sizeof(ld));
+		print_hex(ld, a.p.mode == SEV_MODE_SNP ? SEV_SNP_DIGEST_SIZE :
+							 SEV_DIGEST_SIZE);
 		return EXIT_OK;
 	}
 	rc = measure_hmac(&a, ld, mac);

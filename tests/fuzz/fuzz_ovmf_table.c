@@ -40,12 +40,22 @@ static void check_info(const struct ovmf_sev_info *info, size_t size)
 			abort();
 }
 
+/* Bytes the SNP digest would walk, to keep each input fast. */
+static uint64_t sections_bytes(const struct ovmf_sev_info *info)
+{
+	uint64_t total = 0;
+
+	for (unsigned i = 0; i < info->nr_sections; i++)
+		total += info->sections[i].size;
+	return total;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ovmf_table table;
 	struct ovmf_sev_info info;
 	struct sev_measure_params p;
-	uint8_t ld[32];
+	uint8_t ld[32], snp_ld[48];
 	int rc_table = ovmf_table_parse(data, size, &table);
 	int rc_info = ovmf_sev_info_parse(data, size, &info);
 
@@ -56,10 +66,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!rc_info)
 		check_info(&info, size);
 
-	/* The measurement looks up the AP reset block in the same table. */
+	/* The measurements look up the reset block and sections too. */
 	sev_measure_params_init(&p, SEV_MODE_SEV_ES);
 	p.nr_vcpus = 2;
 	if (size % 16 == 0 && size <= 64 * 1024)
 		sev_measure_digest(data, size, &p, ld);
+	p.mode = SEV_MODE_SNP;
+	if (!rc_info && size % 4096 == 0 && size <= 64 * 1024 &&
+	    sections_bytes(&info) <= 1024 * 1024)
+		sev_measure_snp_digest(data, size, &p, snp_ld);
 	return 0;
 }

@@ -7,7 +7,9 @@
  *  - LAUNCH_MEASURE: virtee/sev's known-answer test (session/mod.rs
  *    `verify`) and virtee/sevctl's tests/measurementbuild.rs vectors, the
  *    last one over sevctl's published trimmed AmdSev image with four
- *    SEV-ES vCPUs whose VMSAs came from real hardware.
+ *    SEV-ES vCPUs whose VMSAs came from real hardware;
+ *  - SEV-SNP: virtee/sev-snp-measure's tests/test_guest.py vectors over its
+ *    published OVMF suffix fixtures (kept in the fuzz corpus).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -23,7 +25,10 @@
 
 #define OVMF_2M "/usr/share/OVMF/OVMF_CODE.fd"
 #define OVMF_4M "/usr/share/OVMF/OVMF_CODE_4M.fd"
-#define SEVCTL_TRIMMED "tests/fuzz/corpus/ovmf_table/sevctl-amdsev-trimmed.fd"
+#define CORPUS "tests/fuzz/corpus/ovmf_table/"
+#define SEVCTL_TRIMMED CORPUS "sevctl-amdsev-trimmed.fd"
+#define SNP_OVMFX64 CORPUS "snpmeasure-ovmfx64-suffix.bin"
+#define SNP_AMDSEV CORPUS "snpmeasure-amdsev-suffix.bin"
 
 static uint8_t *load(const char *path, size_t *len)
 {
@@ -227,6 +232,85 @@ static void test_measure_aps_need_reset_block(void **state)
 	free(img);
 }
 
+static void snp_digest(const char *path, uint64_t features, uint8_t ld[48])
+{
+	struct sev_measure_params p;
+	size_t len;
+	uint8_t *img = load(path, &len);
+
+	assert_non_null(img);
+	sev_measure_params_init(&p, SEV_MODE_SNP);
+	p.vmsa_features = features;
+	assert_int_equal(sev_measure_snp_digest(img, len, &p, ld), 0);
+	free(img);
+}
+
+static void assert_hex48(const uint8_t *b, const char *want)
+{
+	uint8_t w[48];
+
+	unhex(want, w, 48);
+	assert_memory_equal(b, w, 48);
+}
+
+/* sev-snp-measure tests/test_guest.py, one vCPU, EPYC-v4, no kernel. */
+static void test_measure_snp_sev_snp_measure_vectors(void **state)
+{
+	uint8_t ld[48];
+
+	(void)state;
+	snp_digest(SNP_OVMFX64, 0x1, ld);
+	assert_hex48(ld, "da0296de8193586a5512078dcd719eccecbd87e2b825ad41"
+			 "48c44f665dc87df21e5b49e21523a9ad993afdb6a30b4005");
+	snp_digest(SNP_OVMFX64, 0x21, ld);
+	assert_hex48(ld, "28797ae0afaba4005a81e629acebfb59e6687949d6be4400"
+			 "7cd5506823b0dd66f146aaae26ff291eed7b493d8a64c385");
+	snp_digest(SNP_AMDSEV, 0x1, ld);
+	assert_hex48(ld, "19358ba9a7615534a9a1e2f0dfc29384dcd4dcb7062ff9c6"
+			 "013b26869a5fc6ecabe033c48dd6f6db5d6d76e7c5df632d");
+	snp_digest(SNP_AMDSEV, 0x21, ld);
+	assert_hex48(ld, "e1e1ca029dd7973ab9513295be68198472dcd4fc834bd9af"
+			 "9b63f6e8a1674dbf281a9278a4a2ebe0eed9f22adbcd0e2b");
+	/* SNP_ACTIVE is implied: asking for it changes nothing. */
+	snp_digest(SNP_OVMFX64, 0x0, ld);
+	assert_hex48(ld, "da0296de8193586a5512078dcd719eccecbd87e2b825ad41"
+			 "48c44f665dc87df21e5b49e21523a9ad993afdb6a30b4005");
+}
+
+static void test_measure_snp_rejects(void **state)
+{
+	static uint8_t blank[8192];
+	struct sev_measure_params p;
+	uint8_t ld[48], *img;
+	size_t len;
+
+	(void)state;
+	sev_measure_params_init(&p, SEV_MODE_SNP);
+	/* No table at all, or a table without ASEV metadata. */
+	assert_int_equal(sev_measure_snp_digest(blank, sizeof(blank), &p, ld),
+			 -ENOENT);
+	img = load(SEVCTL_TRIMMED, &len);
+	assert_non_null(img);
+	assert_int_equal(sev_measure_snp_digest(img, len, &p, ld), -ENOENT);
+	free(img);
+	img = load(SNP_OVMFX64, &len);
+	assert_non_null(img);
+	assert_int_equal(sev_measure_snp_digest(img, len - 16, &p, ld),
+			 -EINVAL);
+	assert_int_equal(sev_measure_snp_digest(img, 0, &p, ld), -EINVAL);
+	p.mode = SEV_MODE_SEV_ES;
+	assert_int_equal(sev_measure_snp_digest(img, len, &p, ld), -EINVAL);
+	p.mode = SEV_MODE_SNP;
+	p.nr_vcpus = 0;
+	assert_int_equal(sev_measure_snp_digest(img, len, &p, ld), -EINVAL);
+	p.nr_vcpus = 2;
+	assert_int_equal(sev_measure_snp_digest(img, len, &p, ld), 0);
+	/* The first section's GPA (at E-0x548+16) made unaligned. */
+	img[len - 0x548 + 16] = 0x10;
+	assert_int_equal(sev_measure_snp_digest(img, len, &p, ld), -EINVAL);
+	free(img);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +323,8 @@ int main(void)
 		cmocka_unit_test(test_measure_sevctl_sev_es_four_vcpus),
 		cmocka_unit_test(test_measure_rejects_bad_input),
 		cmocka_unit_test(test_measure_aps_need_reset_block),
+		cmocka_unit_test(test_measure_snp_sev_snp_measure_vectors),
+		cmocka_unit_test(test_measure_snp_rejects),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

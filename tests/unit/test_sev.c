@@ -752,6 +752,9 @@ static void test_sev_config_rejected(void **state)
 	(void)state;
 	sev_config_init(&cfg);
 	expect_open_fails(&cfg, -EINVAL, "no SEV mode requested");
+	cfg.mode = SEV_MODE_SNP;
+	expect_open_fails(&cfg, -EOPNOTSUPP, "SEV-SNP launch is not implemented "
+			  "(only its measurement: vmm measure)");
 	cfg.mode = SEV_MODE_SEV_ES;
 	expect_open_fails(&cfg, -EINVAL, "SEV-ES needs policy bit 2 (ES) set");
 	cfg.mode = SEV_MODE_SEV;

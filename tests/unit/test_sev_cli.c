@@ -150,6 +150,30 @@ static void test_sev_cli_measure_sevctl_vector(void **state)
 	unlink(path);
 }
 
+/* sev-snp-measure's vector for its OvmfX64 suffix fixture, default features. */
+static void test_sev_cli_measure_snp(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run(&r, cli_measure_main, "measure", "--firmware",
+	    CORPUS "snpmeasure-ovmfx64-suffix.bin", "--mode", "snp",
+	    "--vmsa-features", "0x21", NULL);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.out, "28797ae0afaba4005a81e629acebfb59e6687949"
+			    "d6be44007cd5506823b0dd66f146aaae26ff291eed7b49"
+			    "3d8a64c385\n");
+	run(&r, cli_measure_main, "measure", "--firmware", SEVCTL_TRIMMED,
+	    "--mode", "snp", NULL);
+	assert_int_equal(r.rc, 2);
+	assert_string_equal(r.err, "vmm measure: " SEVCTL_TRIMMED " has no "
+			    "SEV-SNP metadata, or no SEV-ES reset block for "
+			    "its APs\n");
+	run(&r, cli_measure_main, "measure", "--firmware", SEVCTL_TRIMMED,
+	    "--mode", "snp", "--tik", "x", "--nonce", "00", NULL);
+	assert_int_equal(r.rc, 2);
+}
+
 static void test_sev_cli_measure_usage_errors(void **state)
 {
 	struct run r;
@@ -161,9 +185,10 @@ static void test_sev_cli_measure_usage_errors(void **state)
 			    "required (try --help)\n");
 	assert_string_equal(r.out, "");
 	run(&r, cli_measure_main, "measure", "--firmware", SEVCTL_TRIMMED,
-	    "--mode", "snp", NULL);
+	    "--mode", "sev-snp", NULL);
 	assert_int_equal(r.rc, 2);
-	assert_string_equal(r.err, "vmm measure: bad value 'snp' for --mode\n");
+	assert_string_equal(r.err, "vmm measure: bad value 'sev-snp' for "
+			    "--mode\n");
 	run(&r, cli_measure_main, "measure", "--firmware", SEVCTL_TRIMMED,
 	    "--mode", "sev-es", "--vcpus", "0", NULL);
 	assert_string_equal(r.err, "vmm measure: bad value '0' for --vcpus\n");
@@ -282,6 +307,7 @@ int main(void)
 		cmocka_unit_test(test_sev_cli_measure_sev),
 		cmocka_unit_test(test_sev_cli_measure_sev_es),
 		cmocka_unit_test(test_sev_cli_measure_sevctl_vector),
+		cmocka_unit_test(test_sev_cli_measure_snp),
 		cmocka_unit_test(test_sev_cli_measure_usage_errors),
 		cmocka_unit_test(test_sev_cli_measure_bad_images),
 		cmocka_unit_test(test_sev_cli_describe),
