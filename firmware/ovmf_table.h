@@ -100,7 +100,8 @@ struct ovmf_sev_section {
 /* Everything an SEV VMM wants from the table, decoded and checked. */
 struct ovmf_sev_info {
 	bool has_reset_block;
-	uint32_t sev_es_reset_eip;	/* AP entry: CS base = & ~0xffff, IP = & 0xffff */
+	/* AP entry point: CS base = eip & ~0xffff, IP = eip & 0xffff. */
+	uint32_t sev_es_reset_eip;
 	bool has_secret;
 	uint32_t secret_base, secret_size;
 	bool has_hashes;

@@ -16,8 +16,10 @@
 #include "sev/sev_crypto.h"
 #include "sev/sev_sim.h"
 
-#define PLATFORM_FLAG_ES	0x100u	/* PLATFORM_STATUS: SEV-ES configured */
-#define SESSION_POLICY_MAC_OFF	96	/* NONCE 16|WRAP_TK 32|WRAP_IV 16|WRAP_MAC 32 */
+/* PLATFORM_STATUS flags: SEV-ES configured. */
+#define PLATFORM_FLAG_ES	0x100u
+/* Session: NONCE 16 | WRAP_TK 32 | WRAP_IV 16 | WRAP_MAC 32 | POLICY_MAC. */
+#define SESSION_POLICY_MAC_OFF	96
 
 struct sim_guest {
 	bool in_use;
