@@ -70,8 +70,10 @@ struct vmm {
 	unsigned in_len, in_pos;
 	bool in_eof;
 
-	struct kvm_xsave xsave;	/* scratch for instruction fixups (4 KiB) */
 	struct vmm_stats stats;
+	/* Scratch for instruction fixups (4 KiB); last: it ends in a
+	 * flexible array in newer UAPI headers. */
+	struct kvm_xsave xsave;
 };
 
 /* Record a one-line error; returns (err) for tail calls. */
