@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the project's tests.  Usage: tests/run-checks.sh unit|fw|ovmf|all
 # unit: cmocka unit tests and fuzz-corpus replays (ASan+UBSan), no KVM needed.
-# fw:   the in-tree test firmware suite and the SEV sim launches on real KVM
-#       (under a minute).
+# fw:   the in-tree test firmware suite, the SEV sim launches and valgrind
+#       runs on real KVM (a few minutes).
 # ovmf: real OVMF boots (about 11 minutes each here; run two at a time).
 set -u
 cd "$(dirname "$0")/.."
@@ -48,12 +48,14 @@ unit) run_unit || failed=1 ;;
 fw)
 	tests/fw/run.sh "$B" || failed=1
 	tests/sev/run.sh "$B" || failed=1
+	tests/valgrind/run.sh "$B" || failed=1
 	;;
 ovmf) tests/ovmf/run.sh "$B" || failed=1 ;;
 all)
 	run_unit || failed=1
 	tests/fw/run.sh "$B" || failed=1
 	tests/sev/run.sh "$B" || failed=1
+	tests/valgrind/run.sh "$B" || failed=1
 	tests/ovmf/run.sh "$B" || failed=1
 	;;
 *) echo "usage: $0 unit|fw|ovmf|all" >&2; exit 2 ;;
