@@ -14,8 +14,7 @@
 #include <string.h>
 
 #include "devices/acpipm/acpipm.h"
-
-#define RECORD 8
+#include "tests/fuzz/opscript.h"
 
 struct fuzz_host {
 	uint64_t now;
@@ -53,34 +52,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct acpipm *pm;
 	struct vmm_device *dev;
 
-	if (size < RECORD)
+	if (size < OPSCRIPT_RECORD)
 		return 0;
 	memcpy(&fh.now, data, sizeof(fh.now));	/* any start time */
 	if (acpipm_create(&host, &pm) != 0)
 		return 0;
 	dev = acpipm_device(pm);
-	for (size_t i = 0; i + RECORD <= size; i += RECORD) {
+	for (size_t i = 0; i + OPSCRIPT_RECORD <= size; i += OPSCRIPT_RECORD) {
 		const uint8_t *r = data + i;
-		uint8_t buf[8];
-		uint64_t offset = r[1] % (ACPIPM_WINDOW_SIZE + 2);
-		uint32_t width = 1u << (r[2] & 3);
 
-		memset(buf, 0xFF, sizeof(buf));
-		memcpy(buf, r + 3, 4);
-		switch (r[0] & 3) {
-		case 0:
-			dev->ops->read(dev->opaque, offset, buf, width);
-			break;
-		case 1:
-			dev->ops->write(dev->opaque, offset, buf, width);
-			break;
-		case 2:
+		if (opscript_step(dev, ACPIPM_WINDOW_SIZE, r) == OPSCRIPT_OWN)
 			fh.now += dev_load_le(r + 3, 4) << (r[7] % 40);
-			break;
-		default:
-			dev->ops->reset(dev->opaque);
-			break;
-		}
 		check_invariants(pm, dev);
 	}
 	acpipm_destroy(pm);

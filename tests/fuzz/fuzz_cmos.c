@@ -11,11 +11,9 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "devices/cmos/cmos.h"
-
-#define RECORD 8
+#include "tests/fuzz/opscript.h"
 
 struct fuzz_host {
 	int64_t now;
@@ -60,35 +58,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cmos *cmos;
 	struct vmm_device *dev;
 
-	if (size < RECORD)
+	if (size < OPSCRIPT_RECORD)
 		return 0;
 	if (cmos_create(&host, (uint64_t)data[0] << 24, (uint64_t)data[1] << 32,
 			1 + data[2], &cmos) != 0)
 		return 0;
 	dev = cmos_device(cmos);
-	for (size_t i = 0; i + RECORD <= size; i += RECORD) {
+	for (size_t i = 0; i + OPSCRIPT_RECORD <= size; i += OPSCRIPT_RECORD) {
 		const uint8_t *r = data + i;
-		uint8_t buf[8];
-		uint64_t offset = r[1] % (CMOS_WINDOW_SIZE + 2);
-		uint32_t width = 1u << (r[2] & 3);
 
-		memset(buf, 0xFF, sizeof(buf));
-		memcpy(buf, r + 3, 4);
-		switch (r[0] & 3) {
-		case 0:
-			dev->ops->read(dev->opaque, offset, buf, width);
-			break;
-		case 1:
-			dev->ops->write(dev->opaque, offset, buf, width);
-			break;
-		case 2:
+		if (opscript_step(dev, CMOS_WINDOW_SIZE, r) == OPSCRIPT_OWN)
 			fh.now = (int64_t)((uint64_t)(int64_t)(int32_t)
 					   dev_load_le(r + 3, 4) << (r[7] % 40));
-			break;
-		default:
-			dev->ops->reset(dev->opaque);
-			break;
-		}
 	}
 	check_invariants(dev);
 	cmos_destroy(cmos);

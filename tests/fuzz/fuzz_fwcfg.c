@@ -16,8 +16,7 @@
 #include <string.h>
 
 #include "devices/fwcfg/fwcfg.h"
-
-#define RECORD 8
+#include "tests/fuzz/opscript.h"
 
 static uint8_t read_data(struct vmm_device *dev)
 {
@@ -75,31 +74,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fwcfg *fw;
 	struct vmm_device *dev;
 
-	if (size < RECORD || fwcfg_create(&host, &config, &fw) != 0)
+	if (size < OPSCRIPT_RECORD || fwcfg_create(&host, &config, &fw) != 0)
 		return 0;
 	dev = fwcfg_device(fw);
-	for (size_t i = 0; i + RECORD <= size; i += RECORD) {
+	for (size_t i = 0; i + OPSCRIPT_RECORD <= size; i += OPSCRIPT_RECORD) {
 		const uint8_t *r = data + i;
-		uint8_t buf[8];
-		uint64_t offset = r[1] % (FWCFG_WINDOW_SIZE + 2);
-		uint32_t width = 1u << (r[2] & 3);
 
-		memset(buf, 0xFF, sizeof(buf));
-		memcpy(buf, r + 3, 4);
-		switch (r[0] & 3) {
-		case 0:
-			dev->ops->read(dev->opaque, offset, buf, width);
-			break;
-		case 1:
-			dev->ops->write(dev->opaque, offset, buf, width);
-			break;
-		case 2:
+		if (opscript_step(dev, FWCFG_WINDOW_SIZE, r) == OPSCRIPT_OWN)
 			add_file(fw, r);
-			break;
-		default:
-			dev->ops->reset(dev->opaque);
-			break;
-		}
 	}
 	check_invariants(dev);
 	fwcfg_destroy(fw);

@@ -17,8 +17,7 @@
 #include <string.h>
 
 #include "devices/pci/pci.h"
-
-#define RECORD 8
+#include "tests/fuzz/opscript.h"
 
 struct fuzz_host {
 	struct vmm_device acpipm;
@@ -119,31 +118,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fh.acpipm = (struct vmm_device){ "pm", &pm_ops, NULL };
 	fh.resetctl = (struct vmm_device){ "rc", &rc_ops, &fh };
 	config = (struct pci_config){ &fh.resetctl, &fh.acpipm };
-	if (size < RECORD || pci_create(&host, &config, &pci) != 0)
+	if (size < OPSCRIPT_RECORD || pci_create(&host, &config, &pci) != 0)
 		return 0;
 	dev = pci_device(pci);
-	for (size_t i = 0; i + RECORD <= size; i += RECORD) {
+	for (size_t i = 0; i + OPSCRIPT_RECORD <= size; i += OPSCRIPT_RECORD) {
 		const uint8_t *r = data + i;
-		uint8_t buf[8];
-		uint64_t offset = r[1] % (PCI_WINDOW_SIZE + 2);
-		uint32_t width = 1u << (r[2] & 3);
 
-		memset(buf, 0xFF, sizeof(buf));
-		memcpy(buf, r + 3, 4);
-		switch (r[0] & 3) {
-		case 0:
-			dev->ops->read(dev->opaque, offset, buf, width);
-			break;
-		case 1:
-			dev->ops->write(dev->opaque, offset, buf, width);
-			break;
-		case 2:
+		switch (opscript_step(dev, PCI_WINDOW_SIZE, r)) {
+		case OPSCRIPT_OWN:
 			config_cycle(dev, r);
 			break;
-		default:
-			dev->ops->reset(dev->opaque);
+		case OPSCRIPT_RESET:
 			if (fh.mapped)
 				abort();
+			break;
+		default:
 			break;
 		}
 	}

@@ -13,11 +13,9 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "devices/sysctl/sysctl.h"
-
-#define RECORD 8
+#include "tests/fuzz/opscript.h"
 
 static void fz_request(void *ctx, enum vmm_request req)
 {
@@ -71,33 +69,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				 .debug_out = fz_debug_out };
 	struct devices d;
 
-	if (size < RECORD)
+	if (size < OPSCRIPT_RECORD)
 		return 0;
 	make(&host, &d);
-	for (size_t i = 0; i + RECORD <= size; i += RECORD) {
+	for (size_t i = 0; i + OPSCRIPT_RECORD <= size; i += OPSCRIPT_RECORD) {
 		const uint8_t *r = data + i;
 		unsigned which = (r[0] >> 2) & 3;
-		struct vmm_device *dev = d.dev[which];
-		uint64_t offset = r[1] % (d.window[which] + 2);
-		uint32_t width = 1u << (r[2] & 3);
-		uint8_t buf[8];
 
-		memset(buf, 0xFF, sizeof(buf));
-		memcpy(buf, r + 3, 4);
-		switch (r[0] & 3) {
-		case 0:
-			dev->ops->read(dev->opaque, offset, buf, width);
-			break;
-		case 1:
-			dev->ops->write(dev->opaque, offset, buf, width);
-			break;
-		case 3:
-			if (dev->ops->reset)
-				dev->ops->reset(dev->opaque);
-			break;
-		default:
-			break;
-		}
+		/* Op 2 does nothing here. */
+		opscript_step(d.dev[which], d.window[which], r);
 	}
 	check_invariants(&d);
 	port92_destroy(d.p92);

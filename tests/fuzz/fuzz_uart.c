@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "devices/uart/uart.h"
+#include "tests/fuzz/opscript.h"
 
-#define RECORD 8
 #define GSI 4
 
 struct fuzz_host {
@@ -56,34 +56,15 @@ static void check_invariants(struct vmm_device *dev)
 	}
 }
 
-static void run_op(struct uart *uart, struct vmm_device *dev,
-		   const uint8_t *r)
+static void host_receive(struct uart *uart, const uint8_t *r)
 {
-	uint8_t buf[8], in[UART_FIFO_SIZE];
-	uint64_t offset = r[1] % (UART_WINDOW_SIZE + 2);
-	uint32_t width = 1u << (r[2] & 3);
-	size_t n;
+	uint8_t in[UART_FIFO_SIZE];
+	size_t n = r[3] % (UART_FIFO_SIZE + 1);
 
-	memset(buf, 0xFF, sizeof(buf));
-	memcpy(buf, r + 3, 4);
-	switch (r[0] & 3) {
-	case 0:
-		dev->ops->read(dev->opaque, offset, buf, width);
-		break;
-	case 1:
-		dev->ops->write(dev->opaque, offset, buf, width);
-		break;
-	case 2:
-		n = r[3] % (UART_FIFO_SIZE + 1);
-		memset(in, r[4], sizeof(in));
-		if (uart_receive(uart, in, n) > n)
-			abort();
-		(void)uart_can_receive(uart);
-		break;
-	default:
-		dev->ops->reset(dev->opaque);
-		break;
-	}
+	memset(in, r[4], sizeof(in));
+	if (uart_receive(uart, in, n) > n)
+		abort();
+	(void)uart_can_receive(uart);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -97,12 +78,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct uart *uart;
 	struct vmm_device *dev;
 
-	if (size < RECORD || uart_create(&host, GSI, &uart) != 0)
+	if (size < OPSCRIPT_RECORD || uart_create(&host, GSI, &uart) != 0)
 		return 0;
 	dev = uart_device(uart);
 	/* Checked once at the end: LSR and IIR reads have side effects. */
-	for (size_t i = 0; i + RECORD <= size; i += RECORD)
-		run_op(uart, dev, data + i);
+	for (size_t i = 0; i + OPSCRIPT_RECORD <= size; i += OPSCRIPT_RECORD) {
+		const uint8_t *r = data + i;
+
+		if (opscript_step(dev, UART_WINDOW_SIZE, r) == OPSCRIPT_OWN)
+			host_receive(uart, r);
+	}
 	check_invariants(dev);
 	uart_destroy(uart);
 	return 0;
