@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "sev/measure.h"
+#include "tests/unit/load_file.h"
 
 #define OVMF_2M "/usr/share/OVMF/OVMF_CODE.fd"
 #define OVMF_4M "/usr/share/OVMF/OVMF_CODE_4M.fd"
@@ -29,25 +30,6 @@
 #define SEVCTL_TRIMMED CORPUS "sevctl-amdsev-trimmed.fd"
 #define SNP_OVMFX64 CORPUS "snpmeasure-ovmfx64-suffix.bin"
 #define SNP_AMDSEV CORPUS "snpmeasure-amdsev-suffix.bin"
-
-static uint8_t *load(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
 
 static void unhex(const char *s, uint8_t *out, size_t n)
 {
@@ -72,7 +54,7 @@ static void digest_file(const char *path, const struct sev_measure_params *p,
 			uint8_t ld[32])
 {
 	size_t len;
-	uint8_t *img = load(path, &len);
+	uint8_t *img = load_file(path, &len);
 
 	if (!img)
 		skip();
@@ -217,7 +199,7 @@ static void test_measure_rejects_bad_input(void **state)
 static void test_measure_aps_need_reset_block(void **state)
 {
 	size_t len;
-	uint8_t *img = load(SEVCTL_TRIMMED, &len);
+	uint8_t *img = load_file(SEVCTL_TRIMMED, &len);
 	struct sev_measure_params p;
 	uint8_t ld[32];
 
@@ -236,7 +218,7 @@ static void snp_digest(const char *path, uint64_t features, uint8_t ld[48])
 {
 	struct sev_measure_params p;
 	size_t len;
-	uint8_t *img = load(path, &len);
+	uint8_t *img = load_file(path, &len);
 
 	assert_non_null(img);
 	sev_measure_params_init(&p, SEV_MODE_SNP);
@@ -289,11 +271,11 @@ static void test_measure_snp_rejects(void **state)
 	/* No table at all, or a table without ASEV metadata. */
 	assert_int_equal(sev_measure_snp_digest(blank, sizeof(blank), &p, ld),
 			 -ENOENT);
-	img = load(SEVCTL_TRIMMED, &len);
+	img = load_file(SEVCTL_TRIMMED, &len);
 	assert_non_null(img);
 	assert_int_equal(sev_measure_snp_digest(img, len, &p, ld), -ENOENT);
 	free(img);
-	img = load(SNP_OVMFX64, &len);
+	img = load_file(SNP_OVMFX64, &len);
 	assert_non_null(img);
 	assert_int_equal(sev_measure_snp_digest(img, len - 16, &p, ld),
 			 -EINVAL);

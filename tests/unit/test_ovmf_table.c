@@ -15,34 +15,16 @@
 #include <cmocka.h>
 
 #include "firmware/ovmf_table.h"
+#include "tests/unit/load_file.h"
 
 #define OVMF_2M "/usr/share/OVMF/OVMF_CODE.fd"
 #define OVMF_4M "/usr/share/OVMF/OVMF_CODE_4M.fd"
 #define SEVCTL_TRIMMED "tests/fuzz/corpus/ovmf_table/sevctl-amdsev-trimmed.fd"
 
-static uint8_t *load(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
 /* The Debian image, or skip when the ovmf package is not installed. */
 static uint8_t *load_or_skip(const char *path, size_t *len)
 {
-	uint8_t *buf = load(path, len);
+	uint8_t *buf = load_file(path, len);
 
 	if (!buf)
 		skip();
@@ -104,6 +86,15 @@ static void img_add_u32(struct img *im, const struct ovmf_guid *guid,
 
 	put32(d, v);
 	img_add(im, guid, d, 4);
+}
+
+/* An image whose table holds one entry, a u32. */
+static void img_single_u32(struct img *im, const struct ovmf_guid *guid,
+			   uint32_t v)
+{
+	img_init(im);
+	img_add_u32(im, guid, v);
+	img_close(im);
 }
 
 /* "ASEV" at (off_from_end) with (n) sections of (secs)[3*i..]. */
@@ -187,7 +178,7 @@ static void test_ovmf_table_sevctl_amdsev(void **state)
 {
 	struct ovmf_sev_info info;
 	size_t len;
-	uint8_t *img = load(SEVCTL_TRIMMED, &len);
+	uint8_t *img = load_file(SEVCTL_TRIMMED, &len);
 
 	(void)state;
 	assert_non_null(img);
@@ -257,9 +248,7 @@ static void test_ovmf_table_entry_longer_than_table(void **state)
 	struct ovmf_table t;
 
 	(void)state;
-	img_init(&im);
-	img_add_u32(&im, &OVMF_GUID_SEV_ES_RESET_BLOCK, 0x1234);
-	img_close(&im);
+	img_single_u32(&im, &OVMF_GUID_SEV_ES_RESET_BLOCK, 0x1234);
 	/* Claim 23 bytes while the table only holds 22 for this entry. */
 	put16(im.b + IMG_SIZE - 0x32 - 18, 23);
 	assert_int_equal(ovmf_table_parse(im.b, IMG_SIZE, &t), -EINVAL);
@@ -352,9 +341,7 @@ static void test_ovmf_table_metadata_ok(void **state)
 	struct img im;
 
 	(void)state;
-	img_init(&im);
-	img_add_u32(&im, &OVMF_GUID_SEV_METADATA_OFFSET, 0x400);
-	img_close(&im);
+	img_single_u32(&im, &OVMF_GUID_SEV_METADATA_OFFSET, 0x400);
 	img_put_asev(&im, 0x400, 16 + 24, 2, two_sections, 2);
 	assert_int_equal(ovmf_sev_info_parse(im.b, IMG_SIZE, &info), 0);
 	assert_true(info.has_metadata);
@@ -387,9 +374,8 @@ static void test_ovmf_table_metadata_hostile(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		img_init(&im);
-		img_add_u32(&im, &OVMF_GUID_SEV_METADATA_OFFSET, cases[i].off);
-		img_close(&im);
+		img_single_u32(&im, &OVMF_GUID_SEV_METADATA_OFFSET,
+			       cases[i].off);
 		if (cases[i].off >= 16 && cases[i].off <= IMG_SIZE)
 			img_put_asev(&im, cases[i].off, cases[i].len,
 				     cases[i].n, cases[i].secs,
@@ -406,9 +392,7 @@ static void test_ovmf_table_metadata_bad_signature(void **state)
 	struct img im;
 
 	(void)state;
-	img_init(&im);
-	img_add_u32(&im, &OVMF_GUID_SEV_METADATA_OFFSET, 0x400);
-	img_close(&im);
+	img_single_u32(&im, &OVMF_GUID_SEV_METADATA_OFFSET, 0x400);
 	img_put_asev(&im, 0x400, 16, 0, NULL, 0);
 	im.b[IMG_SIZE - 0x400] = 'B';
 	assert_int_equal(ovmf_sev_info_parse(im.b, IMG_SIZE, &info), -EINVAL);
@@ -420,9 +404,7 @@ static void test_ovmf_table_tdx_offset_outside(void **state)
 	struct img im;
 
 	(void)state;
-	img_init(&im);
-	img_add_u32(&im, &OVMF_GUID_TDX_METADATA_OFFSET, IMG_SIZE + 1);
-	img_close(&im);
+	img_single_u32(&im, &OVMF_GUID_TDX_METADATA_OFFSET, IMG_SIZE + 1);
 	assert_int_equal(ovmf_sev_info_parse(im.b, IMG_SIZE, &info), -EINVAL);
 }
 

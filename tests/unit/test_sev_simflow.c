@@ -28,6 +28,7 @@
 
 #include "sev/measure.h"
 #include "sev/sev.h"
+#include "tests/unit/load_file.h"
 
 #define OVMF_2M "/usr/share/OVMF/OVMF_CODE.fd"
 #define OVMF_4M "/usr/share/OVMF/OVMF_CODE_4M.fd"
@@ -46,25 +47,6 @@ struct flow {
 	uint64_t features;
 	const char *sha256;	/* sha256sum of the file, for plain SEV */
 };
-
-static uint8_t *load(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
 
 static void *map_anon(size_t len)
 {
@@ -186,7 +168,7 @@ static void run_flow(const struct flow *fl)
 	size_t len;
 	char err[256];
 
-	img = load(fl->path, &len);
+	img = load_file(fl->path, &len);
 	if (!img)
 		skip();
 	code = map_anon(len);
