@@ -28,7 +28,9 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -fno-strict-aliasing $(WARNINGS) -fvisibility=hidden
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -fno-omit-frame-pointer
-LDLIBS   := -lcrypto -lm
+# The CLI never links libcrypto: sev/ loads it on first use (crypto_dl.h).
+LDLIBS   := -lm
+TEST_LDLIBS := -lcrypto -lm
 
 LIB_SRCS := $(filter-out vmm/main.c vmm/cli_%.c,$(wildcard vmm/*.c vmm/emu/*.c \
 	    devices/*/*.c firmware/*.c sev/*.c))
@@ -73,17 +75,17 @@ $(O)/tests/test_%: tests/unit/test_%.c $(O)/san/libvmm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -Wno-missing-prototypes -o $@ $< \
 		$(O)/san/libvmm.a $(shell cat tests/unit/test_$*.ldflags 2>/dev/null) \
-		-lcmocka $(LDLIBS)
+		-lcmocka $(TEST_LDLIBS)
 
 $(O)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(O)/san/libvmm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -Wno-missing-prototypes -o $@ \
-		tests/fuzz/fuzz_$*.c tests/fuzz/replay.c $(O)/san/libvmm.a $(LDLIBS)
+		tests/fuzz/fuzz_$*.c tests/fuzz/replay.c $(O)/san/libvmm.a $(TEST_LDLIBS)
 
 $(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(CPPFLAGS) -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined \
-		-Wno-missing-prototypes -o $@ $< $(LIB_SRCS) $(LDLIBS)
+		-Wno-missing-prototypes -o $@ $< $(LIB_SRCS) $(TEST_LDLIBS)
 
 # The in-tree test firmware: flat image that ends at 4 GiB.
 $(FW_IMAGE): $(FW_SRCS) firmware/testfw/testfw.ld

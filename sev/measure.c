@@ -7,6 +7,7 @@
 #include "sev/measure.h"
 #include "sev/sev_crypto.h"
 #include "sev/vmsa.h"
+#include "sev/crypto_dl.h"
 
 void sev_measure_params_init(struct sev_measure_params *p,
 			     enum sev_mode mode)
@@ -73,6 +74,7 @@ int sev_measure_digest(const void *image, size_t len,
 		       const struct sev_measure_params *p,
 		       uint8_t ld[SEV_DIGEST_SIZE])
 {
+	SEV_CRYPTO_REQUIRE();
 	EVP_MD_CTX *ctx;
 	uint32_t eip = 0;
 	int rc = check_args(image, len, p);
@@ -101,6 +103,7 @@ int sev_measure_launch_measure(const uint8_t tik[SEV_KEY_SIZE],
 			       const uint8_t mnonce[SEV_MNONCE_SIZE],
 			       uint8_t out[SEV_DIGEST_SIZE])
 {
+	SEV_CRYPTO_REQUIRE();
 	return sev_crypto_launch_measure(tik, api_major, api_minor, build,
 					 policy, ld, mnonce, out);
 }

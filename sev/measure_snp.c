@@ -12,6 +12,7 @@
 #include "firmware/ovmf_table.h"
 #include "sev/measure.h"
 #include "sev/vmsa.h"
+#include "sev/crypto_dl.h"
 
 #define PAGE_SIZE_4K	4096u
 #define PAGE_INFO_SIZE	0x70u
@@ -125,6 +126,7 @@ int sev_measure_snp_digest(const void *image, size_t len,
 			   const struct sev_measure_params *p,
 			   uint8_t ld[SEV_SNP_DIGEST_SIZE])
 {
+	SEV_CRYPTO_REQUIRE();
 	const uint8_t *img = image;
 	uint64_t gpa = 0x100000000ULL - len;
 	struct ovmf_sev_info info;

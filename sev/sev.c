@@ -19,6 +19,7 @@
 #include "sev/sev_host.h"
 #include "sev/sev_internal.h"
 #include "sev/sev_uapi_compat.h"
+#include "sev/crypto_dl.h"
 
 void sev_config_init(struct sev_config *cfg)
 {
@@ -188,6 +189,10 @@ int sev_open(const struct sev_config *cfg, int kvm_fd, struct sev **out,
 	*out = NULL;
 	if (errlen)
 		err[0] = '\0';
+	if (sev_crypto_load() < 0) {
+		snprintf(err, errlen, "cannot load libcrypto.so.3 (OpenSSL)");
+		return -ENOSYS;
+	}
 	rc = check_config(cfg, err, errlen);
 	if (rc)
 		return rc;
@@ -442,6 +447,7 @@ static int put_hex_line(char *buf, size_t len, size_t *used,
 int sev_measurement_format(const struct sev_measurement *m, char *buf,
 			   size_t len)
 {
+	SEV_CRYPTO_REQUIRE();
 	uint8_t blob[SEV_MEASURE_BLOB_SIZE];
 	char b64[4 * SEV_MEASURE_BLOB_SIZE / 3 + 4];
 	size_t used = 0;

@@ -9,6 +9,7 @@
 
 #include "sev/sev.h"
 #include "sev/sev_crypto.h"
+#include "sev/crypto_dl.h"
 
 struct mac_part {
 	const void *data;
@@ -48,6 +49,7 @@ int sev_crypto_launch_measure(const uint8_t tik[16], uint8_t api_major,
 			      uint32_t policy, const uint8_t ld[32],
 			      const uint8_t mnonce[16], uint8_t out[32])
 {
+	SEV_CRYPTO_REQUIRE();
 	uint8_t head[8] = { 0x04, api_major, api_minor, build };
 	struct mac_part parts[] = {
 		{ head, sizeof(head) }, { ld, 32 }, { mnonce, 16 },
@@ -63,6 +65,7 @@ int sev_crypto_secret_mac(const uint8_t tik[16], uint32_t flags,
 			  size_t ciphertext_len, const uint8_t measure[32],
 			  uint8_t out[32])
 {
+	SEV_CRYPTO_REQUIRE();
 	uint8_t head[5] = { 0x01 };
 	uint8_t lens[8];
 	struct mac_part parts[] = {
@@ -79,6 +82,7 @@ int sev_crypto_secret_mac(const uint8_t tik[16], uint32_t flags,
 int sev_crypto_policy_mac(const uint8_t tik[16], uint32_t policy,
 			  uint8_t out[32])
 {
+	SEV_CRYPTO_REQUIRE();
 	uint8_t le[4];
 	struct mac_part part = { le, sizeof(le) };
 
@@ -89,6 +93,7 @@ int sev_crypto_policy_mac(const uint8_t tik[16], uint32_t policy,
 int sev_crypto_aes128_ctr(const uint8_t key[16], const uint8_t iv[16],
 			  const void *in, void *out, size_t len)
 {
+	SEV_CRYPTO_REQUIRE();
 	EVP_CIPHER_CTX *ctx;
 	int outl = 0, ok;
 
@@ -111,6 +116,7 @@ static size_t decoded_max(size_t len)
 int sev_base64_decode(const char *text, size_t len, uint8_t *out,
 		      size_t outmax, size_t *outlen)
 {
+	SEV_CRYPTO_REQUIRE();
 	EVP_ENCODE_CTX *ctx;
 	uint8_t *buf;
 	int n = 0, tail = 0, rc = -ENOMEM;

@@ -15,6 +15,7 @@
 #include "sev/sev.h"
 #include "sev/sev_crypto.h"
 #include "sev/sev_sim.h"
+#include "sev/crypto_dl.h"
 
 /* PLATFORM_STATUS flags: SEV-ES configured. */
 #define PLATFORM_FLAG_ES	0x100u
@@ -51,7 +52,11 @@ struct sev_sim {
 
 int sev_sim_create(const struct sev_sim_params *params, struct sev_sim **out)
 {
-	struct sev_sim *sim = calloc(1, sizeof(*sim));
+	struct sev_sim *sim;
+
+	*out = NULL;
+	SEV_CRYPTO_REQUIRE();
+	sim = calloc(1, sizeof(*sim));
 
 	*out = sim;
 	if (!sim)

@@ -21,6 +21,7 @@
 #include "sev/sev.h"
 #include "vmm/cli_sev.h"
 #include "vmm/layout.h"
+#include "sev/crypto_dl.h"
 
 enum { EXIT_OK = 0, EXIT_HOST = 1, EXIT_USAGE = 2 };
 
@@ -469,7 +470,8 @@ static void describe_header(const char *path, const uint8_t *image,
 	printf("size: %zu bytes (0x%zx)\n", len, len);
 	printf("placement: 0x%08" PRIx64 "-0xffffffff (ends at 4 GiB)\n",
 	       (uint64_t)(LAYOUT_4GIB - len));
-	if (EVP_Digest(image, len, digest, &dlen, EVP_sha256(), NULL)) {
+	if (sev_crypto_load() == 0 &&
+	    EVP_Digest(image, len, digest, &dlen, EVP_sha256(), NULL)) {
 		printf("sha256: ");
 		print_hex(digest, dlen);
 	}
