@@ -69,7 +69,7 @@ static uint64_t host_memory(void)
 
 static int check_config(struct vmm *vm, const struct vmm_config *cfg)
 {
-	uint64_t vars_size = 0, total;
+	uint64_t vars_size = 0, total, host;
 	int rc;
 
 	if (cfg->size < sizeof(*cfg))
@@ -94,11 +94,12 @@ static int check_config(struct vmm *vm, const struct vmm_config *cfg)
 		return vmm_fail(vm, -EINVAL,
 				"memory: %llu bytes; need a whole number of MiB, at least 32 MiB",
 				(unsigned long long)vm->ram_size);
-	if (vm->ram_size > host_memory())
+	host = host_memory();
+	if (vm->ram_size > host)
 		return vmm_fail(vm, -EINVAL,
 				"memory: %llu MiB is more than the host's %llu MiB",
 				(unsigned long long)(vm->ram_size >> 20),
-				(unsigned long long)(host_memory() >> 20));
+				(unsigned long long)(host >> 20));
 	if (cfg->phys_bits && (cfg->phys_bits < 32 || cfg->phys_bits > 52))
 		return vmm_fail(vm, -EINVAL, "phys-bits %u: want 32..52",
 				cfg->phys_bits);
