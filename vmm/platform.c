@@ -273,8 +273,6 @@ static void console_fill(struct vmm *vm)
 
 void platform_console_input(struct vmm *vm)
 {
-	struct uart *u = vm->plat->uart;
-
 	for (;;) {
 		if (vm->in_pos == vm->in_len) {
 			vm->in_pos = vm->in_len = 0;
@@ -282,9 +280,10 @@ void platform_console_input(struct vmm *vm)
 			if (vm->in_len == 0)
 				return;
 		}
-		if (!uart_can_receive(u))
+		if (!uart_can_receive(vm->plat->uart))
 			return;
-		vm->in_pos += (unsigned)uart_receive(u, vm->inbuf + vm->in_pos,
+		vm->in_pos += (unsigned)uart_receive(vm->plat->uart,
+						     vm->inbuf + vm->in_pos,
 						     vm->in_len - vm->in_pos);
 	}
 }

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The run loop against scripted KVM exits: a fake KVM_RUN fills the shared
+ * kvm_run page the way KVM does, and the loop must dispatch, count and end
+ * exactly as documented.  No /dev/kvm needed.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <linux/kvm.h>
+
+#include "vmm/machine.h"
+
+#define VCPU_FD 77
+#define RUN_SIZE 8192
+
+int __wrap_ioctl(int fd, unsigned long req, void *arg);
+
+/* One scripted exit: what KVM_RUN returns and writes into the run page. */
+struct step {
+	int rc;			/* 0 or -errno */
+	uint32_t reason;
+	uint8_t dir;		/* KVM_EXIT_IO_IN/OUT */
+	uint16_t port;
+	uint8_t size;
+	uint32_t count;
+	uint64_t data_offset;	/* 0 = default (4096) */
+	uint64_t value;
+	uint64_t gpa;
+	uint8_t is_write;
+	uint32_t suberror;
+};
+
+static struct {
+	const struct step *steps;
+	unsigned n, next;
+	struct kvm_run *run;
+} script;
+
+int __wrap_ioctl(int fd, unsigned long req, void *arg)
+{
+	const struct step *s;
+	struct kvm_run *run = script.run;
+
+	(void)arg;
+	assert_int_equal(fd, VCPU_FD);
+	assert_int_equal(req, KVM_RUN);
+	assert_true(script.next < script.n);
+	s = &script.steps[script.next++];
+	if (s->rc) {
+		errno = -s->rc;
+		return -1;
+	}
+	run->exit_reason = s->reason;
+	if (s->reason == KVM_EXIT_IO) {
+		run->io.direction = s->dir;
+		run->io.port = s->port;
+		run->io.size = s->size;
+		run->io.count = s->count ? s->count : 1;
+		run->io.data_offset = s->data_offset ? s->data_offset : 4096;
+		if (run->io.data_offset < RUN_SIZE - 8)
+			memcpy((uint8_t *)run + run->io.data_offset, &s->value, 8);
+	} else if (s->reason == KVM_EXIT_MMIO) {
+		run->mmio.phys_addr = s->gpa;
+		run->mmio.len = s->size;
+		run->mmio.is_write = s->is_write;
+		memcpy(run->mmio.data, &s->value, 8);
+	} else if (s->reason == KVM_EXIT_INTERNAL_ERROR) {
+		run->internal.suberror = s->suberror;
+	}
+	return 0;
+}
+
+/* A device that records writes and answers reads with its offset. */
+struct rec {
+	uint64_t last_off, last_val;
+	unsigned writes, reads;
+	struct vmm *vm;
+	enum vmm_request on_write;
+};
+
+static int rec_read(void *o, uint64_t off, void *data, uint32_t len)
+{
+	struct rec *r = o;
+
+	r->reads++;
+	dev_store_le(data, len, 0xA0 + off);
+	return 0;
+}
+
+static int rec_write(void *o, uint64_t off, const void *data, uint32_t len)
+{
+	struct rec *r = o;
+
+	r->writes++;
+	r->last_off = off;
+	r->last_val = dev_load_le(data, len);
+	if (r->on_write)
+		r->vm->request = r->on_write;
+	return 0;
+}
+
+static const struct vmm_device_ops rec_ops = { rec_read, rec_write, NULL };
+
+static struct vmm *make_vm(unsigned flags)
+{
+	struct vmm *vm = calloc(1, sizeof(*vm));
+
+	vm->run = calloc(1, RUN_SIZE);
+	vm->run_size = RUN_SIZE;
+	vm->vcpu_fd = VCPU_FD;
+	vm->vm_fd = vm->kvm_fd = -1;
+	vm->cfg.console_in_fd = vm->cfg.console_out_fd = -1;
+	vm->cfg.flags = flags;
+	vm->stop_reason = -1;
+	bus_init(&vm->pio);
+	bus_init(&vm->mmio);
+	script.run = vm->run;
+	return vm;
+}
+
+static void free_vm(struct vmm *vm)
+{
+	free(vm->run);
+	free(vm);
+}
+
+static void play(const struct step *steps, unsigned n)
+{
+	script.steps = steps;
+	script.n = n;
+	script.next = 0;
+}
+
+static void test_run_io_dispatch_and_poweroff(void **state)
+{
+	struct vmm *vm = make_vm(0);
+	struct rec dev = { .vm = vm }, pm = { .vm = vm, .on_write = VMM_REQ_POWEROFF };
+	struct vmm_device d = { "rec", &rec_ops, &dev }, p = { "pm", &rec_ops, &pm };
+	const struct step steps[] = {
+		{ .reason = KVM_EXIT_IO, .dir = KVM_EXIT_IO_OUT, .port = 0x3F9, .size = 1, .value = 0x5A },
+		{ .reason = KVM_EXIT_IO, .dir = KVM_EXIT_IO_IN, .port = 0x3FD, .size = 1,
+		  .data_offset = 4200 },
+		/* rep outsb of 3 bytes: three dispatches, in order */
+		{ .reason = KVM_EXIT_IO, .dir = KVM_EXIT_IO_OUT, .port = 0x3F8, .size = 1, .count = 3, .value = 0x030201 },
+		{ .reason = KVM_EXIT_IO, .dir = KVM_EXIT_IO_OUT, .port = 0xB004, .size = 2, .value = 0x2000 },
+	};
+	struct vmm_exit ex;
+
+	(void)state;
+	assert_int_equal(bus_register(&vm->pio, 0x3F8, 8, &d), 0);
+	assert_int_equal(bus_register(&vm->pio, 0xB000, 64, &p), 0);
+	play(steps, 4);
+	assert_int_equal(run_loop(vm, &ex), 0);
+	assert_int_equal(ex.reason, VMM_EXIT_POWEROFF);
+	assert_string_equal(ex.detail, "guest powered off (ACPI S5)");
+	assert_int_equal(script.next, 4);
+	assert_int_equal(dev.writes, 4);
+	assert_int_equal(dev.last_val, 0x03);
+	assert_int_equal(dev.reads, 1);
+	/* The IN result lands in the run page for KVM to complete. */
+	assert_int_equal(*((uint8_t *)vm->run + 4200), 0xA5);
+	assert_int_equal(pm.last_off, 4);
+	assert_int_equal(pm.last_val, 0x2000);
+	assert_int_equal(vm->stats.exits, 4);
+	assert_int_equal(vm->stats.exits_io, 4);
+	free_vm(vm);
+}
+
+static void test_run_unclaimed_and_hostile_layout(void **state)
+{
+	struct vmm *vm = make_vm(VMM_F_NO_REBOOT);
+	const struct step steps[] = {
+		{ .reason = KVM_EXIT_MMIO, .gpa = 0xFED40000, .size = 4 },
+		{ .reason = KVM_EXIT_MMIO, .gpa = 0xFED40000, .size = 4, .is_write = 1 },
+		{ .reason = KVM_EXIT_IO, .dir = KVM_EXIT_IO_IN, .port = 0xAF00, .size = 4 },
+		/* A data offset past the run page must never be followed. */
+		{ .reason = KVM_EXIT_IO, .dir = KVM_EXIT_IO_OUT, .port = 0x80, .size = 4,
+		  .count = 2, .data_offset = RUN_SIZE - 4 },
+		/* An MMIO length the data array cannot hold is dropped. */
+		{ .reason = KVM_EXIT_MMIO, .gpa = 0x1000, .size = 9 },
+		{ .reason = KVM_EXIT_SHUTDOWN },
+	};
+	struct vmm_exit ex;
+
+	(void)state;
+	play(steps, 6);
+	assert_int_equal(run_loop(vm, &ex), 0);
+	assert_int_equal(ex.reason, VMM_EXIT_CRASH);
+	assert_string_equal(ex.detail, "guest triple fault");
+	assert_int_equal(vm->mmio.stats.unclaimed_reads, 1);
+	assert_int_equal(vm->mmio.stats.unclaimed_writes, 1);
+	assert_int_equal(vm->pio.stats.unclaimed_reads, 1);
+	assert_int_equal(vm->pio.stats.unclaimed_writes, 0);
+	assert_int_equal(*(uint32_t *)((uint8_t *)vm->run + 4096), 0xFFFFFFFF);
+	free_vm(vm);
+}
+
+static void test_run_stop_and_kick(void **state)
+{
+	struct vmm *vm = make_vm(VMM_F_NO_REBOOT);
+	const struct step steps[] = {
+		{ .rc = -EINTR },		/* the kick's signal */
+		{ .reason = KVM_EXIT_SHUTDOWN },
+	};
+	struct vmm_exit ex;
+
+	(void)state;
+	/* A stop before the first KVM_RUN ends the loop without running. */
+	play(steps, 2);
+	vmm_stop(vm, VMM_EXIT_TIMEOUT);
+	assert_int_equal(vm->run->immediate_exit, 1);
+	assert_int_equal(run_loop(vm, &ex), 0);
+	assert_int_equal(ex.reason, VMM_EXIT_TIMEOUT);
+	assert_string_equal(ex.detail, "timeout");
+	assert_int_equal(script.next, 0);
+	/* A kick: served, immediate_exit cleared after the EINTR, run goes on. */
+	vm->run->immediate_exit = 0;
+	vmm_kick(vm);
+	assert_int_equal(vm->run->immediate_exit, 1);
+	assert_int_equal(run_loop(vm, &ex), 0);
+	assert_int_equal(ex.reason, VMM_EXIT_CRASH);
+	assert_int_equal(vm->input_kicked, 0);
+	assert_int_equal(vm->run->immediate_exit, 0);
+	assert_int_equal(vm->stats.exits, 2);
+	assert_int_equal(vm->stats.exits_intr, 1);
+	assert_int_equal(script.next, 2);
+	free_vm(vm);
+}
+
+static void test_run_internal_errors(void **state)
+{
+	struct vmm *vm = make_vm(0);
+	const struct step steps[] = {
+		{ .reason = KVM_EXIT_INTERNAL_ERROR, .suberror = KVM_INTERNAL_ERROR_SIMUL_EX },
+	};
+	const struct step fail[] = { { .rc = -EFAULT } };
+	const struct step odd[] = { { .reason = 0xDEAD } };
+	struct vmm_exit ex;
+
+	(void)state;
+	play(steps, 1);
+	assert_int_equal(run_loop(vm, &ex), 0);
+	assert_int_equal(ex.reason, VMM_EXIT_CRASH);
+	assert_string_equal(ex.detail, "KVM internal error, suberror 2");
+	play(fail, 1);
+	assert_int_equal(run_loop(vm, &ex), -EFAULT);
+	assert_int_equal(ex.reason, VMM_EXIT_ERROR);
+	assert_string_equal(ex.detail, "KVM_RUN: Bad address");
+	play(odd, 1);
+	assert_int_equal(run_loop(vm, &ex), 0);
+	assert_int_equal(ex.reason, VMM_EXIT_CRASH);
+	assert_string_equal(ex.detail, "unexpected KVM exit 57005");
+	free_vm(vm);
+}
+
+static void test_run_reset_without_reboot(void **state)
+{
+	struct vmm *vm = make_vm(VMM_F_NO_REBOOT);
+	struct rec rc = { .vm = vm, .on_write = VMM_REQ_RESET };
+	struct vmm_device d = { "resetctl", &rec_ops, &rc };
+	const struct step steps[] = {
+		{ .reason = KVM_EXIT_IO, .dir = KVM_EXIT_IO_OUT, .port = 0xCF9, .size = 1, .value = 6 },
+	};
+	struct vmm_exit ex;
+
+	(void)state;
+	assert_int_equal(bus_register(&vm->pio, 0xCF9, 1, &d), 0);
+	play(steps, 1);
+	assert_int_equal(run_loop(vm, &ex), 0);
+	assert_int_equal(ex.reason, VMM_EXIT_RESET);
+	assert_string_equal(ex.detail, "guest reset (reset requested by the guest)");
+	free_vm(vm);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_run_io_dispatch_and_poweroff),
+		cmocka_unit_test(test_run_unclaimed_and_hostile_layout),
+		cmocka_unit_test(test_run_stop_and_kick),
+		cmocka_unit_test(test_run_internal_errors),
+		cmocka_unit_test(test_run_reset_without_reboot),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
