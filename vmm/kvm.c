@@ -104,7 +104,7 @@ int kvm_irq_line(int vm_fd, uint32_t irq, int level)
 int kvm_get_supported_cpuid(int kvm_fd, struct kvm_cpuid2 **out)
 {
 	/* Grow until KVM stops answering E2BIG (api.rst, KVM_GET_SUPPORTED_CPUID). */
-	for (uint32_t n = 64; n <= 4096; n *= 2) {
+	for (uint32_t n = 256; n <= 4096; n *= 2) {
 		struct kvm_cpuid2 *c = calloc(1, sizeof(*c) +
 					      n * sizeof(c->entries[0]));
 		int rc;
