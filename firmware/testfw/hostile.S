@@ -138,18 +138,27 @@ is_ram:
 	ret
 
 /*
- * wild-mmio (--memory 512M, 36 physical-address bits): a qword write then
- * read every 64 MiB of the physical address space (RAM keeps the value,
- * the rest reads all-ones), then chosen spots: every width in the PCI
- * hole, an unaligned qword, HPET, the TPM OVMF probes, the flash window
- * below VARS, the local APIC and IOAPIC (in-kernel), a qword across 4 GiB
- * (CODE's last dword, then nothing) and across the end of RAM, the last
- * qword of the physical address space.
+ * wild-mmio (--memory 512M): a qword write then read at 1024 points evenly
+ * spread over the physical address space CPUID 0x80000008 reports (noted
+ * as phys-bits; RAM keeps the value, the rest reads all-ones), then chosen
+ * spots: every width in the PCI hole, an unaligned qword, HPET, the TPM
+ * OVMF probes, the flash window below VARS, the local APIC and IOAPIC
+ * (in-kernel), a qword across 4 GiB (CODE's last dword, then nothing) and
+ * across the end of RAM, the last qword of the physical address space.
  */
 	CASE wild-mmio, case_wild_mmio
 case_wild_mmio:
 	call	mem_layout
 	CHECK	arg-present, 0
+	movl	$0x80000008, %eax
+	cpuid
+	movzbl	%al, %ecx
+	movq	%rcx, %rax
+	NOTEHEX	phys-bits
+	movl	$1, %ebp
+	shlq	%cl, %rbp			/* end of the address space */
+	movq	%rbp, %rbx
+	shrq	$10, %rbx			/* grid step */
 	xorl	%r14d, %r14d			/* mismatches */
 	xorl	%r15d, %r15d			/* physical address */
 1:	movq	%r15, %rdi
@@ -168,9 +177,8 @@ case_wild_mmio:
 	NOTEHEX	grid-address
 	movq	%rcx, %rax
 	CHECKR	grid-value, %rdx
-3:	addq	$0x4000000, %r15
-	movabsq	$1 << 36, %rax
-	cmpq	%rax, %r15
+3:	addq	%rbx, %r15
+	cmpq	%rbp, %r15
 	jb	1b
 	movq	%r14, %rax
 	CHECK	grid-mismatches, 0
@@ -225,8 +233,8 @@ case_wild_mmio:
 	movl	$0x11223344, (%rbx)
 	movq	(%rbx), %rax
 	CHECK	qword-across-ram-end, 0xFFFFFFFF11223344
-	/* The last qword of a 36-bit physical address space. */
-	movabsq	$(1 << 36) - 8, %rdi
+	/* The last qword of the physical address space. */
+	leaq	-8(%rbp), %rdi
 	call	map_window
 	movq	(%rax), %rdx
 	movq	$0, (%rax)

@@ -504,10 +504,18 @@ printf '\377' >"$W/wild-pio-expected"
 expect_file "$OUT" "$W/wild-pio-expected"
 report
 
-# 1016 of the 1024 grid points are not RAM with 512 MiB (each a write and a
-# read), then 9 reads and 8 writes at chosen spots (firmware/testfw/hostile.S).
+# 1024 grid points over the physical address space, each a write and a
+# read, RAM below 512 MiB: 8 points with 36 bits (every 64 MiB), 1 with 40
+# (every GiB); then 11 reads and 8 writes nobody claims at chosen spots
+# (firmware/testfw/hostile.S).
 fw_ok wild-mmio wild-mmio 16 --fwcfg opt/testfw/arg=512
-expect_stat ummio_reads 1027 ummio_writes 1024
+expect_note "phys-bits=0x24"
+expect_stat ummio_reads $((1016 + 11)) ummio_writes $((1016 + 8))
+report
+
+fw_ok wild-mmio-40-bits wild-mmio 16 --fwcfg opt/testfw/arg=512 --phys-bits 40
+expect_note "phys-bits=0x28"
+expect_stat ummio_reads $((1023 + 11)) ummio_writes $((1023 + 8))
 report
 
 FWNAME=timeout
