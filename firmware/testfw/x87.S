@@ -10,15 +10,17 @@
  * from VARS through its read-only slot (both).
  *
  * X87_SEQ stores its results in 8-byte slots at 0x100..0x1B8 from its base
- * register; the extras use 0x1C0..0x1D8; x87_check compares them all from
+ * register; the extras use 0x1C0..0x1D8; case_x87 compares them all from
  * 64-bit code.  Instructions per run of X87_SEQ (the runner asserts the
  * totals of both runs plus the extras against --stats):
- *   fwait 1, fnstcw m16 2, fldcw m16 3, ldmxcsr 2, stmxcsr 2, fild m32 1,
- *   fild m64 1, fistp m64 2, fistp m32 4, fld m64 5, fld m32 6,
- *   fstp m32 1, fstp m64 7, fst m64 1, fcomip 3, fcomi 1, fldz 5, fld1 2,
+ *   fwait 1, fldcw m16 3, ldmxcsr 2, stmxcsr 2, fild m32 1, fild m64 1,
+ *   fistp m64 2, fistp m32 4, fld m64 5, fld m32 6, fstp m32 1,
+ *   fstp m64 7, fst m64 1, fcomip 3, fcomi 1, fldz 5, fld1 2,
  *   fstp st(i) 2, fxch 1, fcmovb 2, fcmovnbe 2, fcmove 1, fmul m32 1,
- *   fmul m64 1, fadd st,st(i) 1, fmulp 1, fnstsw ax 1   (62; FNINIT is
- *   KVM's own)
+ *   fmul m64 1, fadd st,st(i) 1, fmulp 1, fnstsw ax 1   (60)
+ * plus FNINIT (1) and FNSTCW m16 (2), which this host's KVM executes in
+ * its own emulator: they check that the VMM hands KVM the FPU state it
+ * changed (FLDCW then FNSTCW).
  * Extras, 32-bit: fild m32 2, fistp m32 2, fld m32 1, fstp m32 1.
  * Extras, 64-bit: fild m32 2, fistp m32 2, fmul m32 1, fld m64 1,
  *   fstp m64 1, fld m32 1, fstp m32 1.

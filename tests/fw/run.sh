@@ -110,13 +110,16 @@ second_vmm() {
 
 # run_bg FWCASE STDIN NOTE ACTION: after start(), run the VMM in the
 # background, wait (10 s at most) for "TESTFW FWCASE note NOTE", eval
-# ACTION ($PID is the VMM's), then wait for the VMM; 20 s guest timeout.
+# ACTION ($PID is the VMM's), then wait for the VMM; 20 s guest timeout,
+# killed after 60 s like run().
 run_bg() {
-	local fwcase=$1 stdin=$2 note=$3 action=$4 t0 i
+	local fwcase=$1 stdin=$2 note=$3 action=$4 t0 i dog
 	vmm_args "$fwcase"
 	t0=$(date +%s%N)
 	"$VMM" "${ARGS[@]}" --timeout 20 <"$stdin" >"$OUT" 2>"$ERR" 3>&- &
 	PID=$!
+	(sleep 60 && kill -KILL "$PID") >/dev/null 2>&1 3>&- &
+	dog=$!
 	for ((i = 0; i < 200; i++)); do
 		grep -aqx "TESTFW $fwcase note $note" "$DBG" && break
 		kill -0 "$PID" 2>/dev/null || break
@@ -129,12 +132,16 @@ run_bg() {
 	fi
 	wait "$PID"
 	ST=$?
+	pkill -P "$dog" 2>/dev/null	# its sleep
+	kill "$dog" 2>/dev/null
+	wait "$dog" 2>/dev/null
 	finish_run "$t0"
 }
 
 finish_run() {
 	SECS=$(( ($(date +%s%N) - $1) / 1000000 ))
 	parse_stats
+	[ -n "$(stat exits)" ] || why "no --stats lines on stderr"
 	if [ "$ST" -eq 124 ] || [ "$ST" -eq 137 ]; then
 		why "the VMM hung (killed by the 60 s hard limit)"
 	fi
