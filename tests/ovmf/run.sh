@@ -5,7 +5,10 @@
 #   lane A (2 MiB X64 build): boot 1 types `ver`, sets a non-volatile
 #          variable, powers off; the VARS file is checked offline; boot 2
 #          reads the variable back and powers off.
-#   lane B (4 MiB Ia32X64 build): boot to the Shell, `ver`, power off; then a
+#   lane B (4 MiB Ia32X64 build): an SEV launch with the sim backend (the
+#          firmware model measures CODE; the guest runs unencrypted) boots to
+#          the Shell, `ver`, power off, and the LAUNCH_MEASURE it reported
+#          must equal `vmm measure` for the same image and parameters; then a
 #          boot killed with SIGKILL in the middle of its variable writes, and
 #          the VARS file must still parse.
 set -u
@@ -40,8 +43,12 @@ lane_a() {
 	echo "PASS ovmf-2m-boot1 ($((SECONDS - t0)) s)"
 	step "2M: the variable is in the VARS file (read offline)"
 	"$VMM" vars-dump "$v" >"$W/2m-vars.txt" 2>&1 || { echo "FAIL ovmf-2m-vars-dump"; cat "$W/2m-vars.txt"; return 1; }
-	grep -i "PvmTest" "$W/2m-vars.txt" | grep -i "$GUID" | grep -q 'hello-pvm' \
-		|| { echo "FAIL ovmf-2m-vars-offline: PvmTest=hello-pvm not in the file"; cat "$W/2m-vars.txt"; return 1; }
+	# The variable's header line, then its UTF-16 rendering before the next one.
+	awk -v g="$GUID" 'tolower($1) == "pvmtest" && tolower($2) == g { f = 1; next }
+		f && /^[^ ]/ { f = 0 }
+		f && /utf16: "hello-pvm"$/ { ok = 1 }
+		END { exit !ok }' "$W/2m-vars.txt" \
+		|| { echo "FAIL ovmf-2m-vars-offline: PvmTest=hello-pvm not in the file"; grep -A3 PvmTest "$W/2m-vars.txt"; return 1; }
 	echo "PASS ovmf-2m-vars-offline"
 	t0=$SECONDS
 	step "2M boot 2: read the variable back"
@@ -57,14 +64,25 @@ lane_a() {
 lane_b() {
 	local v=$W/vars-4m.fd k=$W/vars-4m-kill.fd t0=$SECONDS
 	cp $OVMF/OVMF_VARS_4M.fd "$v"
-	step "4M boot: Shell, ver, reset -s"
+	step "4M boot as an SEV guest (sim backend): Shell, ver, reset -s"
+	head -c 16 /dev/urandom >"$W/tik.bin"
 	$CON --timeout "$BOOT_TIMEOUT" --log "$W/4m-boot.log" \
 		--expect 'Shell>' --send 'ver\r' \
 		--expect 'UEFI v2\.[0-9]+ \(EDK II' --expect 'Shell>' \
 		--send 'reset -s\r' \
 		-- "$VMM" --firmware $OVMF/OVMF_CODE_4M.fd --vars "$v" --stats \
+		--sev --sev-backend sim --sev-policy 1 --sev-tik "$W/tik.bin" \
+		--sev-measurement "$W/4m-measurement.txt" \
 		|| { echo "FAIL ovmf-4m-boot"; return 1; }
 	echo "PASS ovmf-4m-boot ($((SECONDS - t0)) s)"
+	local m nonce want
+	m=$(awk '/^measure:/ {print $2}' "$W/4m-measurement.txt")
+	nonce=$(awk '/^mnonce:/ {print $2}' "$W/4m-measurement.txt")
+	want=$("$VMM" measure --firmware $OVMF/OVMF_CODE_4M.fd --mode sev \
+		--policy 1 --tik "$W/tik.bin" --nonce "$nonce")
+	[ -n "$m" ] && [ "$m" = "$want" ] \
+		|| { echo "FAIL ovmf-4m-sev-measure: sim $m, vmm measure $want"; return 1; }
+	echo "PASS ovmf-4m-sev-measure (LAUNCH_MEASURE $m = vmm measure)"
 	t0=$SECONDS
 	step "4M: SIGKILL during variable writes, then the file must parse"
 	cp $OVMF/OVMF_VARS_4M.fd "$k"
