@@ -86,7 +86,7 @@ lane_b() {
 	t0=$SECONDS
 	step "4M: SIGKILL during variable writes, then the file must parse"
 	cp $OVMF/OVMF_VARS_4M.fd "$k"
-	"$VMM" --firmware $OVMF/OVMF_CODE_4M.fd --vars "$k" --stats \
+	"$VMM" --firmware $OVMF/OVMF_CODE_4M.fd --vars "$k" --stats --timeout "$BOOT_TIMEOUT" \
 		</dev/null >"$W/4m-kill.log" 2>&1 &
 	local pid=$! before after
 	before=$(md5sum <"$k")
