@@ -436,6 +436,11 @@ static void console_raw(void)
 
 static void console_restore(void)
 {
+	int fl = fcntl(STDIN_FILENO, F_GETFL);
+
+	/* stdin's file description is shared with the shell: leave it as found. */
+	if (fl >= 0 && (fl & O_ASYNC))
+		fcntl(STDIN_FILENO, F_SETFL, fl & ~O_ASYNC);
 	if (tty_raw)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
 }
