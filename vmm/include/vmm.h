@@ -110,7 +110,11 @@ struct vmm_stats {
 	uint64_t resets;
 };
 
-/* Validate (cfg), build the machine.  Nothing is created on failure. */
+/*
+ * Validate (cfg) before touching /dev/kvm, then build the machine.  On
+ * failure (*out) is still set when memory allowed it, so vmm_strerror()
+ * can say why; release it with vmm_destroy() either way.
+ */
 VMM_API int vmm_create(const struct vmm_config *cfg, struct vmm **out);
 /* Run until power-off, reset (NO_REBOOT), crash, stop or error. */
 VMM_API int vmm_run(struct vmm *vm, struct vmm_exit *exit);
