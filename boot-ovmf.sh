@@ -19,5 +19,5 @@ if [ ! -f "$vars" ]; then
 	cp /usr/share/OVMF/OVMF_VARS.fd "$vars"
 	echo "created $vars from /usr/share/OVMF/OVMF_VARS.fd"
 fi
-echo "booting OVMF (about 11 minutes to the Shell on a PVM host; Ctrl-C stops)"
+echo "booting OVMF (about 9 minutes to the Shell on a PVM host; Ctrl-C stops)"
 exec build/vmm --firmware /usr/share/OVMF/OVMF_CODE.fd --vars "$vars" "$@"
