@@ -29,6 +29,7 @@ static const struct required_cap required_caps[] = {
 	{ KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT" },
 	{ KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID" },
 	{ KVM_CAP_SET_TSS_ADDR, "KVM_CAP_SET_TSS_ADDR" },
+	{ KVM_CAP_XSAVE, "KVM_CAP_XSAVE" },	/* instruction fixups */
 };
 
 int machine_open_kvm(struct vmm *vm)
