@@ -55,6 +55,7 @@ struct vmm {
 	uint32_t sev_vcpu_sig;		/* CPUID.1.EAX, RDX at reset under SEV */
 	struct sev_measurement sev_measurement;
 	bool sev_measured;
+	bool sev_finished;
 
 	/* Buses and devices. */
 	struct bus pio;

@@ -13,6 +13,7 @@
 #include "vmm/emu/emu.h"
 #include "vmm/kvm.h"
 #include "vmm/machine.h"
+#include "vmm/sev_glue.h"
 
 _Static_assert(EMU_INSN_COUNT <= VMM_STATS_MAX_INSN,
 	       "struct vmm_stats must count every emulated instruction kind");
@@ -274,7 +275,14 @@ int run_loop(struct vmm *vm, struct vmm_exit *ex)
 
 int vmm_run(struct vmm *vm, struct vmm_exit *ex)
 {
-	int rc = run_loop(vm, ex);
+	int rc = sevg_finish(vm);
+
+	if (rc < 0) {
+		memset(ex, 0, sizeof(*ex));
+		exit_with(ex, VMM_EXIT_ERROR, "%s", vm->err);
+		return rc;
+	}
+	rc = run_loop(vm, ex);
 
 	/* Every way out makes the guest's variable writes durable. */
 	if (vm->vars) {

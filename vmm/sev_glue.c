@@ -5,7 +5,10 @@
  * before the vCPU, every RAM block and the CODE copy registered, then
  * LAUNCH_START, LAUNCH_UPDATE_DATA over exactly the CODE copy (never VARS:
  * the variable store stays plaintext and unmeasured), the vCPU state, and
- * for SEV-ES LAUNCH_UPDATE_VMSA, LAUNCH_MEASURE, LAUNCH_FINISH.
+ * for SEV-ES LAUNCH_UPDATE_VMSA, then LAUNCH_MEASURE.  vmm_create() stops
+ * there, so the guest owner can check the measurement and send a secret
+ * (vmm_sev_inject_secret, LAUNCH_SECRET); the first vmm_run() does
+ * LAUNCH_FINISH.
  *
  * No SEV hardware was available to this project: the KVM backend is proven
  * by scripted-ioctl unit tests, the SIM backend by a model of the firmware,
@@ -53,6 +56,8 @@ int sevg_open(struct vmm *vm)
 	c.session_len = vm->cfg.sev_session_len;
 	if (vm->cfg.sev_sim_tik)
 		memcpy(c.sim_tik, vm->cfg.sev_sim_tik, sizeof(c.sim_tik));
+	if (vm->cfg.sev_sim_tek)
+		memcpy(c.sim_tek, vm->cfg.sev_sim_tek, sizeof(c.sim_tek));
 	rc = sev_open(&c, vm->kvm_fd, &vm->sev, err, sizeof(err));
 	if (rc < 0)
 		return vmm_fail(vm, rc, "sev: %s", err);
@@ -151,12 +156,43 @@ int sevg_launch(struct vmm *vm, const struct kvm_regs *regs,
 					    X86_RESET_XCR0);
 	if (rc == 0)
 		rc = sev_launch_measure(vm->sev, &vm->sev_measurement);
-	if (rc == 0)
-		rc = sev_launch_finish(vm->sev);
 	if (rc < 0)
 		return sev_error(vm, rc);
 	vm->sev_measured = true;
 	return 0;
+}
+
+int sevg_finish(struct vmm *vm)
+{
+	int rc;
+
+	if (!vm->sev || vm->sev_finished)
+		return 0;
+	rc = sev_launch_finish(vm->sev);
+	if (rc < 0)
+		return sev_error(vm, rc);
+	vm->sev_finished = true;
+	return 0;
+}
+
+int vmm_sev_inject_secret(struct vmm *vm, const void *hdr, size_t hdr_len,
+			  const void *secret, size_t secret_len, uint64_t gpa)
+{
+	void *hva;
+	int rc;
+
+	if (!vm->sev_measured || vm->sev_finished)
+		return vmm_fail(vm, -EINVAL,
+				"sev: a secret goes in after LAUNCH_MEASURE and before the first vmm_run()");
+	/* The whole destination must be guest RAM, in one memslot. */
+	hva = mem_gpa_to_hva(&vm->mem, gpa, secret_len, true);
+	if (!hva || secret_len == 0)
+		return vmm_fail(vm, -EINVAL,
+				"sev: secret destination 0x%llx+%zu is not guest RAM",
+				(unsigned long long)gpa, secret_len);
+	rc = sev_launch_secret(vm->sev, hdr, hdr_len, hva, secret_len, secret,
+			       secret_len);
+	return rc < 0 ? sev_error(vm, rc) : 0;
 }
 
 int vmm_sev_measurement(const struct vmm *vm, char *buf, size_t len)

@@ -21,8 +21,10 @@ int sevg_adjust_cpuid(struct vmm *vm);
 /* The vCPU state an SEV guest starts from (RDX = CPUID.1.EAX). */
 void sevg_reset_state(const struct vmm *vm, struct kvm_regs *regs,
 		      struct kvm_sregs *sregs, struct kvm_fpu *fpu);
-/* After the vCPU state is loaded: LAUNCH_START .. LAUNCH_FINISH. */
+/* After the vCPU state is loaded: LAUNCH_START .. LAUNCH_MEASURE. */
 int sevg_launch(struct vmm *vm, const struct kvm_regs *regs,
 		const struct kvm_sregs *sregs, const struct kvm_fpu *fpu);
+/* LAUNCH_FINISH, once, before the guest first runs. */
+int sevg_finish(struct vmm *vm);
 
 #endif

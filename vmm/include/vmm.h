@@ -74,6 +74,7 @@ struct vmm_config {
 	const void *sev_session;	/* launch session blob, or NULL */
 	size_t sev_session_len;
 	const uint8_t *sev_sim_tik;	/* 16 bytes: TIK of the sim backend */
+	const uint8_t *sev_sim_tek;	/* 16 bytes: TEK of the sim backend */
 };
 
 #define VMM_DEFAULT_MEM (512ULL << 20)
@@ -132,6 +133,16 @@ VMM_API const char *vmm_stats_insn_name(unsigned i);
  * -ENODATA without an SEV launch, -ENOSPC when (len) is too small.
  */
 VMM_API int vmm_sev_measurement(const struct vmm *vm, char *buf, size_t len);
+/*
+ * LAUNCH_SECRET: after vmm_create() of an SEV guest (which stops after
+ * LAUNCH_MEASURE) and before the first vmm_run() (which does
+ * LAUNCH_FINISH).  (hdr) is the guest owner's 52-byte packet header,
+ * (secret) the transport-encrypted payload, placed at guest-physical (gpa),
+ * which must be guest RAM (OVMF's footer table names its secret area).
+ */
+VMM_API int vmm_sev_inject_secret(struct vmm *vm, const void *hdr,
+				  size_t hdr_len, const void *secret,
+				  size_t secret_len, uint64_t gpa);
 /* The vCPU signature (CPUID.1.EAX) an SEV-ES VMSA was measured with. */
 VMM_API uint32_t vmm_sev_vcpu_signature(const struct vmm *vm);
 /* Flush VARS, release everything.  NULL is fine. */
