@@ -66,6 +66,8 @@ static const char usage_text[] =
 "  --sev-session FILE  launch session blob (base64)\n"
 "  --sev-measurement FILE  write the LAUNCH_MEASURE result to FILE\n"
 "  --sev-tik FILE      16-byte TIK for the sim backend (default all zero)\n"
+"  --sev-init2         KVM_SEV_INIT2 on the SEV/SEV-ES VM types (Linux 6.10+)\n"
+"                      instead of the legacy KVM_SEV_INIT on the default type\n"
 "  --help              this text\n"
 "\n"
 "Exit status:\n"
@@ -198,6 +200,7 @@ enum { OPT_FIRMWARE = 256, OPT_VARS, OPT_VARS_RO, OPT_MEMORY, OPT_PHYS_BITS,
        OPT_DEBUGCON, OPT_NO_REBOOT, OPT_NO_ROMD, OPT_TIMEOUT, OPT_STATS,
        OPT_FWCFG, OPT_SEV, OPT_SEV_ES, OPT_SEV_BACKEND, OPT_SEV_POLICY,
        OPT_SEV_DH_CERT, OPT_SEV_SESSION, OPT_SEV_MEASUREMENT, OPT_SEV_TIK,
+       OPT_SEV_INIT2,
        OPT_HELP };
 
 static const struct option long_options[] = {
@@ -220,6 +223,7 @@ static const struct option long_options[] = {
 	{ "sev-session", required_argument, NULL, OPT_SEV_SESSION },
 	{ "sev-measurement", required_argument, NULL, OPT_SEV_MEASUREMENT },
 	{ "sev-tik", required_argument, NULL, OPT_SEV_TIK },
+	{ "sev-init2", no_argument, NULL, OPT_SEV_INIT2 },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -265,6 +269,7 @@ static int parse_option(struct options *o, int opt, char *arg)
 	case OPT_SEV_SESSION: o->sev_session = arg; return 0;
 	case OPT_SEV_MEASUREMENT: o->sev_measurement = arg; return 0;
 	case OPT_SEV_TIK: o->sev_tik = arg; return 0;
+	case OPT_SEV_INIT2: o->cfg.sev_init2 = 1; return 0;
 	case OPT_HELP: fputs(usage_text, stdout); exit(0);
 	default: return usage_error("%s", "unknown option");
 	}
@@ -360,7 +365,7 @@ static int sev_options(struct options *o)
 
 	if (o->cfg.sev_mode == VMM_SEV_NONE) {
 		if (o->sev_policy_set || o->sev_dh_cert || o->sev_session ||
-		    o->sev_measurement || o->sev_tik)
+		    o->sev_measurement || o->sev_tik || o->cfg.sev_init2)
 			return usage_error("%s", "SEV options need --sev or --sev-es");
 		return 0;
 	}

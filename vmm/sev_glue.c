@@ -50,6 +50,7 @@ int sevg_open(struct vmm *vm)
 	c.backend = vm->cfg.sev_backend == VMM_SEV_BACKEND_SIM ? SEV_BACKEND_SIM
 							     : SEV_BACKEND_KVM;
 	c.policy = vm->cfg.sev_policy;
+	c.use_init2 = vm->cfg.sev_init2 != 0;
 	c.dh_cert = vm->cfg.sev_dh_cert;
 	c.dh_cert_len = vm->cfg.sev_dh_cert_len;
 	c.session = vm->cfg.sev_session;

@@ -29,26 +29,29 @@ fi
 
 # 2./3. The sim backend, SEV and SEV-ES, test firmware to power-off.
 sim_case() {
-	local mode=$1 flag=$2 policy=$3 m nonce sig want
+	local mode=$1 flag=$2 policy=$3 init2=${4:-} m nonce sig want name=$1${4:+-init2}
 	"$VMM" --firmware "$FW" "$flag" --sev-backend sim --sev-policy "$policy" \
-		--sev-tik "$W/tik.bin" --sev-measurement "$W/$mode.txt" \
+		${init2:+--sev-init2} \
+		--sev-tik "$W/tik.bin" --sev-measurement "$W/$name.txt" \
 		--fwcfg opt/testfw/case=poweroff --timeout 20 \
-		</dev/null >/dev/null 2>"$W/$mode.err"
+		</dev/null >/dev/null 2>"$W/$name.err"
 	st=$?
-	[ $st = 0 ] || { bad "$mode sim launch: exit status $st: $(cat "$W/$mode.err")"; return; }
-	m=$(awk '/^measure:/ {print $2}' "$W/$mode.txt")
-	nonce=$(awk '/^mnonce:/ {print $2}' "$W/$mode.txt")
-	sig=$(sed -n 's/.*vcpu signature 0x\([0-9a-f]*\).*/\1/p' "$W/$mode.err")
+	[ $st = 0 ] || { bad "$name sim launch: exit status $st: $(cat "$W/$name.err")"; return; }
+	m=$(awk '/^measure:/ {print $2}' "$W/$name.txt")
+	nonce=$(awk '/^mnonce:/ {print $2}' "$W/$name.txt")
+	sig=$(sed -n 's/.*vcpu signature 0x\([0-9a-f]*\).*/\1/p' "$W/$name.err")
 	want=$("$VMM" measure --firmware "$FW" --mode "$mode" --policy "$policy" \
+		${init2:+--init2} \
 		--vcpu-sig "$sig" --tik "$W/tik.bin" --nonce "$nonce")
 	if [ -n "$m" ] && [ "$m" = "$want" ]; then
-		ok "$mode sim launch ran the guest; LAUNCH_MEASURE $m = vmm measure"
+		ok "$name sim launch ran the guest; LAUNCH_MEASURE $m = vmm measure"
 	else
-		bad "$mode sim: LAUNCH_MEASURE '$m', vmm measure '$want'"
+		bad "$name sim: LAUNCH_MEASURE '$m', vmm measure '$want'"
 	fi
 }
 sim_case sev --sev 0
 sim_case sev-es --sev-es 4
+sim_case sev-es --sev-es 4 init2
 
 # 4. Plain SEV over the whole image is the SHA-256 of its bytes.
 for f in /usr/share/OVMF/OVMF_CODE.fd /usr/share/OVMF/OVMF_CODE_4M.fd; do

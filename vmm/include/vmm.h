@@ -75,6 +75,13 @@ struct vmm_config {
 	size_t sev_session_len;
 	const uint8_t *sev_sim_tik;	/* 16 bytes: TIK of the sim backend */
 	const uint8_t *sev_sim_tek;	/* 16 bytes: TEK of the sim backend */
+	/*
+	 * KVM_SEV_INIT2 on the SEV/SEV-ES VM types (Linux 6.10+) instead of
+	 * the legacy KVM_SEV_INIT/ES_INIT on the default type.  SEV-ES VMs
+	 * of that type refuse read-only memslots: CODE is then ordinary
+	 * memory and every VARS access traps.
+	 */
+	int sev_init2;
 };
 
 #define VMM_DEFAULT_MEM (512ULL << 20)
