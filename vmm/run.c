@@ -221,7 +221,9 @@ static int handle_exit(struct vmm *vm, struct vmm_exit *ex)
 		vm->stats.exits_other++;
 		if (run->system_event.type == KVM_SYSTEM_EVENT_RESET)
 			return guest_reset(vm, ex, "system event");
-		return exit_with(ex, VMM_EXIT_POWEROFF, "guest shut down (system event %u)",
+		if (run->system_event.type == KVM_SYSTEM_EVENT_SHUTDOWN)
+			return exit_with(ex, VMM_EXIT_POWEROFF, "guest shut down (system event)");
+		return exit_with(ex, VMM_EXIT_CRASH, "guest system event %u",
 				 run->system_event.type);
 	default:
 		return exit_with(ex, VMM_EXIT_CRASH, "unexpected KVM exit %u",

@@ -72,6 +72,8 @@ int __wrap_ioctl(int fd, unsigned long req, void *arg)
 		memcpy(run->mmio.data, &s->value, 8);
 	} else if (s->reason == KVM_EXIT_INTERNAL_ERROR) {
 		run->internal.suberror = s->suberror;
+	} else if (s->reason == KVM_EXIT_SYSTEM_EVENT) {
+		run->system_event.type = s->suberror;
 	}
 	return 0;
 }
@@ -256,6 +258,20 @@ static void test_run_internal_errors(void **state)
 	assert_int_equal(run_loop(vm, &ex), 0);
 	assert_int_equal(ex.reason, VMM_EXIT_CRASH);
 	assert_string_equal(ex.detail, "unexpected KVM exit 57005");
+	{
+		const struct step off[] = { { .reason = KVM_EXIT_SYSTEM_EVENT,
+					      .suberror = KVM_SYSTEM_EVENT_SHUTDOWN } };
+		const struct step crash[] = { { .reason = KVM_EXIT_SYSTEM_EVENT,
+						.suberror = KVM_SYSTEM_EVENT_CRASH } };
+
+		play(off, 1);
+		assert_int_equal(run_loop(vm, &ex), 0);
+		assert_int_equal(ex.reason, VMM_EXIT_POWEROFF);
+		play(crash, 1);
+		assert_int_equal(run_loop(vm, &ex), 0);
+		assert_int_equal(ex.reason, VMM_EXIT_CRASH);
+		assert_string_equal(ex.detail, "guest system event 3");
+	}
 	free_vm(vm);
 }
 
