@@ -171,9 +171,7 @@ static int map_memory(struct vmm *vm)
 	if (rc >= 0)
 		rc = add_slot(vm, vm->code_gpa, vm->code_size, vm->code,
 			      vm->romd_allowed, "firmware");
-	if (rc < 0)
-		return rc;
-	return 0;
+	return rc < 0 ? rc : 0;
 }
 
 /* The VARS slot exists only while the flash reads as an array (ROMD). */
