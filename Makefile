@@ -4,10 +4,11 @@
 #
 #   make            library (build/libvmm.a), CLI (build/vmm), test firmware, tests
 #   make check      every test: unit + fuzz-corpus replay (ASan+UBSan),
-#                   test-firmware suite, OVMF end to end
+#                   test-firmware suite, OVMF end to end; without /dev/kvm
+#                   the KVM suites run on a nested KVM (tests/nested/run.sh)
 #   make check-unit unit tests and corpus replay only (no KVM needed)
-#   make check-fw   the in-tree firmware suite on real KVM (under a minute)
-#   make check-ovmf real OVMF boots (many minutes on this host)
+#   make check-fw   test firmware, SEV sim, valgrind on real KVM (minutes)
+#   make check-ovmf real OVMF boots
 #   make fuzz       libFuzzer binaries (clang), FUZZ_SECONDS=N runs each
 #   make bench      side-by-side performance ratios
 

@@ -19,6 +19,7 @@
 #include "firmware/ovmf_table.h"
 #include "sev/measure.h"
 #include "sev/sev.h"
+#include "vmm.h"
 #include "vmm/cli_sev.h"
 #include "vmm/layout.h"
 #include "sev/crypto_dl.h"
@@ -538,12 +539,29 @@ int cli_describe_main(int argc, char **argv)
 static const char probe_usage[] =
 "Usage: vmm probe [--kvm-device PATH]\n"
 "\n"
-"Prints what this host offers for SEV: the VM types KVM can create\n"
+"Prints which KVM this is (native, nested inside a named hypervisor, or\n"
+"PVM, which hands x87/MXCSR instructions to the VMM's emulator), then\n"
+"what this host offers for SEV: the VM types KVM can create\n"
 "(KVM_CAP_VM_TYPES), CPUID 0x8000001F (SEV bits, C-bit position, reduced\n"
 "physical-address bits) and /dev/sev with its PLATFORM_STATUS, then\n"
 "whether --sev and --sev-es can run.  --sev-backend sim always can: it\n"
 "models the SEV firmware to compute the measurement, but the guest then\n"
 "runs unencrypted.\n";
+
+/*
+ * "host: KIND (MODULE[ in HYPERVISOR]), x87/MXCSR fixups needed|not needed";
+ * tests read it to know what this KVM needs.
+ */
+static void probe_print_host(void)
+{
+	struct vmm_host_info h;
+
+	vmm_host_info(&h);
+	printf("host: %s (%s%s%s), x87/MXCSR fixups %s\n",
+	       vmm_host_kind_name(h.kind), h.module[0] ? h.module : "no KVM module",
+	       h.hypervisor[0] ? " in " : "", h.hypervisor,
+	       h.insn_fixups ? "needed" : "not needed");
+}
 
 static void probe_print_kvm(const char *dev, const struct sev_host_caps *c)
 {
@@ -644,6 +662,7 @@ int cli_probe_main(int argc, char **argv)
 	kvm_fd = open(dev, O_RDWR | O_CLOEXEC);
 	kvm_errno = errno;
 	sev_probe(kvm_fd, &caps);
+	probe_print_host();
 	probe_print_kvm(dev, &caps);
 	probe_print_cpu(&caps);
 	probe_print_psp(&caps);

@@ -495,6 +495,7 @@ static long peak_rss_kib(void)
 static void print_stats(const struct vmm *vm)
 {
 	struct vmm_stats s;
+	struct vmm_host_info h;
 	uint64_t emulated = 0;
 
 	vmm_get_stats(vm, &s);
@@ -520,6 +521,11 @@ static void print_stats(const struct vmm *vm)
 		s.romd_on, s.romd_off, s.vars_programs, s.vars_erases,
 		s.vars_flushes, s.vars_blocks_written, s.resets);
 	fprintf(stderr, "stats: peak resident %ld KiB\n", peak_rss_kib());
+	vmm_host_info(&h);
+	fprintf(stderr, "stats: kvm %s (%s%s%s), x87/MXCSR fixups %s\n",
+		vmm_host_kind_name(h.kind), h.module[0] ? h.module : "no KVM module",
+		h.hypervisor[0] ? " in " : "", h.hypervisor,
+		h.insn_fixups ? "needed" : "not needed");
 }
 
 static int status_of(const struct vmm_exit *ex)

@@ -62,6 +62,8 @@
 #define G_CASE_MAX	63
 #define G_HEX		(GLOBALS + 0x80)	/* puthex buffer */
 #define SCRATCH		0xD000
+/* An MMIO page no device claims (where an HPET would be). */
+#define UNBACKED_MMIO	0xFED00000
 #define STACK_TOP	0x80000
 
 /* Ports. */

@@ -350,40 +350,58 @@ pit_read:
 	ret
 
 /*
- * timer_pair: %r8d = PIT count, %r9d = PM timer read right after it; the
- * pair is retried until a second PIT read shows both fell within 30 PIT
- * ticks (25 us), so a descheduled vCPU does not skew the measurement.
+ * pit_advance: read PIT channel 2 and add the ticks it counted down since
+ * the last read (%r13d) to %r12, then read the PM timer into %eax.  A PM
+ * advance since the last call (%r15d) of 90% of a PIT period or more means
+ * the vCPU was away long enough for the count to wrap unseen: %r14d = 1.
+ * Clobbers %rax, %rdx.
  */
-timer_pair:
-	pushq	%rcx
-	pushq	%rdx
-	movl	$1000, %ecx
-1:	call	pit_read
-	movl	%eax, %r8d
-	movw	$PM_BASE + PM_TMR, %dx
-	inl	%dx, %eax
-	movl	%eax, %r9d
+pit_advance:
 	call	pit_read
-	movl	%r8d, %edx
+	movl	%r13d, %edx
 	subl	%eax, %edx
 	andl	$0xFFFF, %edx
-	cmpl	$30, %edx
-	jbe	2f
-	decl	%ecx
-	jnz	1b
-2:	popq	%rdx
-	popq	%rcx
+	addq	%rdx, %r12
+	movl	%eax, %r13d
+	movw	$PM_BASE + PM_TMR, %dx
+	inl	%dx, %eax
+	movl	%eax, %edx
+	subl	%r15d, %edx
+	andl	$0xFFFFFF, %edx
+	cmpl	$3 * 65536 * 9 / 10, %edx
+	jb	1f
+	movl	$1, %r14d
+1:	movl	%eax, %r15d
 	ret
 
 /*
- * pm-timer: over about 20 ms of PIT channel 2 (mode 2, period 65536), the
- * PM timer must advance 3 times as many ticks, within 0.5%; both are read
- * as one pair within 25 us (timer_pair).  The check's
- * value is PM ticks per 1000 PIT ticks, shown as exactly 3000 when inside
- * [2985, 3015] and as measured otherwise.
+ * pm-timer: the PM timer (3.579545 MHz, the VMM's) must advance 3 times as
+ * many ticks as PIT channel 2 (1.193182 MHz, KVM's in-kernel PIT; mode 2,
+ * period 65536), within 0.5%: both count the same host time.
+ *
+ * The result must not depend on how long an exit takes on this host (tens
+ * of microseconds nested, under one on hardware): each PM read is
+ * bracketed by two PIT reads and dated at their midpoint, and the PIT
+ * count is followed across its wraps by polling.  The span measured is at
+ * least 100 ms and at least 500 bracket widths (at most 3 s, under the PM
+ * timer's 24-bit wrap), so the dating error is at most 0.2%.  An attempt
+ * where the vCPU was away for most of a PIT period (the count may have
+ * wrapped unseen) or whose brackets came out wider is measured again, three
+ * times at most.  The check's value is PM ticks per 1000 PIT ticks, shown
+ * as exactly 3000 when inside [2985, 3015] and as measured otherwise.
+ *
+ * Stack: 0 start of bracket A, 8 PM at A, 16 end of A, 24 start of B,
+ * 32 PM at B, 40 attempts left (PIT positions unwrapped, in ticks).
  */
 	CASE pm-timer, case_pm_timer
 case_pm_timer:
+	pushq	%rbx
+	pushq	%rbp
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	subq	$56, %rsp
 	movl	$PM_BASE, %ecx
 	call	pm_enable
 	inb	$PORT_SPEAKER, %al
@@ -395,50 +413,86 @@ case_pm_timer:
 	xorl	%eax, %eax
 	outb	%al, $PORT_PIT_CH2
 	outb	%al, $PORT_PIT_CH2		/* count 0 = 65536 */
-	movl	$3, %r15d			/* attempts */
-.Lpm_measure:
-	call	timer_pair
-	movl	%r8d, %r10d			/* PIT start */
-	movl	%r9d, %r11d			/* PM start */
-1:	call	pit_read
-	movl	%r10d, %edx
-	subl	%eax, %edx
-	andl	$0xFFFF, %edx
-	cmpl	$23864, %edx			/* 20 ms */
-	jb	1b
-	call	timer_pair
-	movl	%r10d, %ecx
-	subl	%r8d, %ecx
-	andl	$0xFFFF, %ecx			/* PIT ticks */
-	movl	%r9d, %eax
-	subl	%r11d, %eax
+	movq	$3, 40(%rsp)
+.Lpm_attempt:
+	xorl	%r14d, %r14d
+	xorl	%r12d, %r12d
+	call	pit_read
+	movl	%eax, %r13d
+	movw	$PM_BASE + PM_TMR, %dx
+	inl	%dx, %eax
+	movl	%eax, %r15d
+	call	pit_advance			/* bracket A */
+	movq	%r12, 0(%rsp)
+	movq	%rax, 8(%rsp)
+	call	pit_advance
+	movq	%r12, 16(%rsp)
+	movq	0(%rsp), %rbp
+	addq	%r12, %rbp
+	shrq	$1, %rbp			/* A's midpoint */
+	movq	%r12, %rbx
+	subq	0(%rsp), %rbx
+	imulq	$500, %rbx, %rbx		/* 500 widths of A */
+	cmpq	$119318, %rbx			/* 100 ms */
+	jae	1f
+	movq	$119318, %rbx
+1:	cmpq	$3579545, %rbx			/* 3 s */
+	jbe	2f
+	movq	$3579545, %rbx
+2:	addq	%rbp, %rbx
+3:	call	pit_advance
+	cmpq	%rbx, %r12
+	jb	3b
+	call	pit_advance			/* bracket B */
+	movq	%r12, 24(%rsp)
+	movq	%rax, 32(%rsp)
+	call	pit_advance
+	movq	24(%rsp), %rcx
+	addq	%r12, %rcx
+	shrq	$1, %rcx
+	subq	%rbp, %rcx			/* PIT ticks, midpoint to midpoint */
+	movq	16(%rsp), %rbx
+	subq	0(%rsp), %rbx
+	addq	%r12, %rbx
+	subq	24(%rsp), %rbx
+	shrq	$1, %rbx			/* dating error bound */
+	movq	32(%rsp), %rax
+	subl	8(%rsp), %eax
 	andl	$0xFFFFFF, %eax			/* PM ticks */
-	/*
-	 * A vCPU descheduled for a whole PIT period (55 ms) makes the PIT
-	 * count ambiguous; the PM timer shows it.  Measure again then; a PM
-	 * timer really that fast still fails after the last attempt.
-	 */
-	cmpl	$3 * 65536 * 95 / 100, %eax
-	jb	4f
-	decl	%r15d
-	jnz	.Lpm_measure
-4:	movq	%rcx, %rdx
-	movq	%rax, %rsi
+	testl	%r14d, %r14d
+	jnz	4f
+	imulq	$500, %rbx, %rdx
+	cmpq	%rcx, %rdx
+	jbe	5f
+4:	decq	40(%rsp)
+	jnz	.Lpm_attempt
+5:	movq	%rax, %rsi
 	movq	%rcx, %rax
 	NOTEHEX	pit-ticks
 	movq	%rsi, %rax
 	NOTEHEX	pm-ticks
+	movq	%rbx, %rax
+	NOTEHEX	dating-error-pit-ticks
+	movq	%r14, %rax
+	NOTEHEX	away
 	imulq	$1000, %rsi, %rax
 	xorl	%edx, %edx
 	testq	%rcx, %rcx
-	jz	2f
+	jz	6f
 	divq	%rcx				/* PM ticks per 1000 PIT ticks */
-2:	cmpq	$2985, %rax
-	jb	3f
+6:	cmpq	$2985, %rax
+	jb	7f
 	cmpq	$3015, %rax
-	ja	3f
+	ja	7f
 	movl	$3000, %eax
-3:	CHECK	pm-ticks-per-1000-pit-ticks, 3000
+7:	CHECK	pm-ticks-per-1000-pit-ticks, 3000
+	addq	$56, %rsp
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbp
+	popq	%rbx
 	ret
 
 /* ---------------------------------------------------------------------

@@ -32,6 +32,7 @@ FW=$B/testfw.bin
 W=$B/fw-tests
 PASSED=0
 FAILED=0
+SKIPPED=0
 SUITE_START=$(date +%s%N)
 
 if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
@@ -47,6 +48,10 @@ for f in "$VMM" "$FW"; do
 done
 rm -rf "$W"
 mkdir -p "$W"
+# What this KVM needs (PVM: the VMM emulates x87/MXCSR); see tests/lib.sh.
+. "$(dirname "$0")/../lib.sh"
+if kvm_needs_fixups "$VMM"; then FIXUPS=yes; else FIXUPS=no; fi
+echo "fw: on $(kvm_name "$VMM"), x87/MXCSR fixups expected: $FIXUPS"
 TEMPLATE=$W/vars-template.fd
 perl -e 'print pack("V*", map { 0x5A000000 + 4 * $_ } 0 .. 16383), "\xff" x 65536' \
 	>"$TEMPLATE"
@@ -255,7 +260,9 @@ expect_insns() {
 			}
 		}' | sort)
 	if [ "$got" != "$want" ]; then
-		why "emulated instructions differ: $(diff <(echo "$want") <(echo "$got") |
+		echo "$want" >"$W/$NAME.insns-want"
+		echo "$got" >"$W/$NAME.insns-got"
+		why "emulated instructions differ: $(diff "$W/$NAME.insns-want" "$W/$NAME.insns-got" |
 			grep '^[<>]' | tr '\n' ' ')"
 	fi
 }
@@ -375,12 +382,15 @@ expect_stat mmio 48 programs 16 erases 1 blocks_written 0
 expect_file "$VARS" "$TEMPLATE"
 report
 
-# The instruction emulator.  FNINIT and FNSTCW m16 are executed by KVM's
-# own emulator here; everything else x87/MXCSR comes to the VMM (see the
-# counts in firmware/testfw/x87.S).
+# The instruction emulator.  The guest's results are the same on every
+# KVM; only a PVM host hands x87/MXCSR to the VMM (`vmm probe` says which):
+# there FNINIT and FNSTCW m16 are executed by KVM's own emulator and
+# everything else comes to the VMM (see the counts in
+# firmware/testfw/x87.S).  Hardware KVM, native or nested, runs them all.
 fw_ok x87 x87 55
-expect_stat emulation 135 mmio 0
-expect_insns <<'EOF'
+if [ "$FIXUPS" = yes ]; then
+	expect_stat emulation 135 mmio 0
+	expect_insns <<'EOF2'
 fwait=2
 fldcw m16=6
 fnstsw ax=2
@@ -408,12 +418,26 @@ fadd st,st(i)=2
 fmul m32=3
 fmul m64=2
 fmulp=2
-EOF
+EOF2
+else
+	expect_stat emulation 0 mmio 0
+	expect_insns </dev/null
+fi
 report
 
 # The platform.  fwcfg and cmos compare etc/e820 and the CMOS memory bytes
 # with --memory (passed to the firmware in MiB).
+# A size is run only where the host could back all of it (MemAvailable),
+# else both cases are reported skipped with the reason.
+AVAIL_MIB=$(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo)
 for mem in 512 48 4096; do
+	if [ "${AVAIL_MIB:-0}" -lt $((mem + 512)) ]; then
+		for c in fwcfg cmos; do
+			SKIPPED=$((SKIPPED + 1))
+			echo "SKIP $c-${mem}m: the host has $AVAIL_MIB MiB available, the case needs $((mem + 512))"
+		done
+		continue
+	fi
 	opt=(--fwcfg "opt/testfw/arg=$mem")
 	[ "$mem" = 512 ] || opt+=(--memory "${mem}M")
 	checks=15
@@ -570,5 +594,5 @@ done
 
 SUITE_MS=$(( ($(date +%s%N) - SUITE_START) / 1000000 ))
 echo "fw: $((PASSED + FAILED)) cases in $((SUITE_MS / 1000)).$(printf %03d $((SUITE_MS % 1000))) s"
-echo "$PASSED passed, $FAILED failed"
+echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
 [ "$FAILED" -eq 0 ]

@@ -16,6 +16,7 @@
 #ifndef VMM_H
 #define VMM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -152,6 +153,32 @@ VMM_API int vmm_sev_inject_secret(struct vmm *vm, const void *hdr,
 				  size_t secret_len, uint64_t gpa);
 /* The vCPU signature (CPUID.1.EAX) an SEV-ES VMSA was measured with. */
 VMM_API uint32_t vmm_sev_vcpu_signature(const struct vmm *vm);
+/*
+ * The KVM this process would run on, for reports and tests: the VMM behaves
+ * the same on each, but a PVM host (nested virtualization without VMX)
+ * cannot execute x87/MXCSR instructions in guest kernel mode and hands them
+ * to the VMM's emulator, so only there are "emulation" exits expected.
+ */
+enum vmm_host_kind {
+	VMM_HOST_UNKNOWN,	/* no KVM module found in /sys/module */
+	VMM_HOST_NATIVE,	/* kvm_amd or kvm_intel on bare metal */
+	VMM_HOST_NESTED,	/* kvm_amd or kvm_intel inside a hypervisor */
+	VMM_HOST_PVM,		/* kvm_pvm */
+};
+
+struct vmm_host_info {
+	enum vmm_host_kind kind;
+	char module[16];	/* "kvm_amd", "kvm_intel", "kvm_pvm" or "" */
+	char hypervisor[16];	/* CPUID 0x40000000 vendor, or the DMI
+				 * system vendor; "" on bare metal */
+	bool insn_fixups;	/* x87/MXCSR come to the VMM's emulator */
+};
+
+/* Fill (info) from /sys/module, CPUID and DMI.  Never fails. */
+VMM_API void vmm_host_info(struct vmm_host_info *info);
+/* "native", "nested", "pvm" or "unknown". */
+VMM_API const char *vmm_host_kind_name(enum vmm_host_kind kind);
+
 /* Flush VARS, release everything.  NULL is fine. */
 VMM_API void vmm_destroy(struct vmm *vm);
 
