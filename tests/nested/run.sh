@@ -14,7 +14,8 @@
 #    under an overlay whose upper layer is guest RAM, so the guest sees the
 #    same files at the same paths and its writes stay in the guest.
 #  - COMMAND runs as root in that tree, in the current directory, with the
-#    current PATH and HOME; its output is shown as it runs.
+#    current PATH and HOME; its output is shown as it runs.  /tmp is the
+#    host's too (under the overlay), so a tree under /tmp works.
 #  - Each --collect DIR (absolute, or relative to the current directory) is
 #    copied back from the guest after COMMAND, replacing the host's copy.
 #  - The exit status is COMMAND's, 124 when the run exceeded NESTED_TIMEOUT
@@ -102,7 +103,6 @@ ln -s /proc/self/fd /newroot/dev/fd
 ln -s fd/0 /newroot/dev/stdin; ln -s fd/1 /newroot/dev/stdout; ln -s fd/2 /newroot/dev/stderr
 mount -t devpts devpts /newroot/dev/pts
 mount -t tmpfs shm /newroot/dev/shm
-mount -t tmpfs tmp /newroot/tmp
 mount -t tmpfs run /newroot/run
 chroot /newroot /bin/bash "$job/job.sh" </dev/null >/dev/console 2>&1
 sync
@@ -182,6 +182,7 @@ fi
 if [ ! -s "$OUT/rc" ]; then
 	echo "nested: the guest did not finish (QEMU exit status $st, $((SECONDS - t0)) s):"
 	tail -n 5 "$N/qemu.stderr"
+	grep -a -v '^\[ *[0-9.]*\] \(sysrq\|reboot\): ' "$N/console.log" | tail -n 5
 	exit 125
 fi
 for d in "${COLLECT[@]}"; do
