@@ -92,6 +92,26 @@ kvm_mode() {
 	if kvm_usable; then echo native; else echo nested; fi
 }
 
+# run_nested SUITE...: the suites on a nested KVM (nested+=(--collect ...)
+# set by the caller).  Lines are shown live, marked with the attempt, and
+# only the last attempt's PASS/FAIL/SKIP lines count.  A guest kernel that
+# locks up (status 126: QEMU TCG wedged its CPUs, nothing the suites did)
+# gets one more attempt, said as such.
+run_nested() {
+	local a rc
+	for a in 1 2; do
+		tests/nested/run.sh "$B" "${nested[@]}" -- \
+			env KVM=native O="$B" tests/run-checks.sh kvm-here "$@" 2>&1 |
+			tee "$B/nested-run.log" | sed -u "s/^/  [nested, attempt $a] /"
+		rc=${PIPESTATUS[0]}
+		[ "$rc" = 126 ] && [ "$a" = 1 ] || break
+		echo "nested: the guest's kernel locked up (not a test failure); one more attempt"
+	done
+	echo "-- results of the nested run (attempt $a):"
+	grep '^\(PASS\|FAIL\|SKIP\|== \)' "$B/nested-run.log"
+	return "$rc"
+}
+
 # The suites that need KVM, wherever there is one.
 run_kvm() {
 	local mode t0=$SECONDS rc s want=() nested=()
@@ -119,13 +139,13 @@ run_kvm() {
 			esac
 			nested+=(--collect "$B/suite-$s.log")
 		done
-		tests/nested/run.sh "$B" "${nested[@]}" -- \
-			env KVM=native O="$B" tests/run-checks.sh kvm-here "${want[@]}"
+		run_nested "${want[@]}"
 		rc=$?
 		case $rc in
 		0) ;;
 		124) echo "FAIL nested: the nested KVM run exceeded its time limit" ;;
 		125) echo "FAIL nested: the nested KVM could not be set up (see above)" ;;
+		126) echo "FAIL nested: the nested guest's kernel locked up twice (see above)" ;;
 		esac
 		echo "== nested KVM run: $((SECONDS - t0)) s in all"
 		return $((rc != 0))
