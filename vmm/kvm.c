@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -173,4 +174,58 @@ int kvm_get_xsave(int vcpu_fd, struct kvm_xsave *xs)
 int kvm_set_xsave(int vcpu_fd, const struct kvm_xsave *xs)
 {
 	return xioctl(vcpu_fd, KVM_SET_XSAVE, (void *)xs);
+}
+
+int kvm_enable_cap(int fd, uint32_t cap, uint64_t arg0)
+{
+	struct kvm_enable_cap c = { .cap = cap, .args = { arg0 } };
+
+	return xioctl(fd, KVM_ENABLE_CAP, &c);
+}
+
+int kvm_set_msi_routes(int vm_fd, const struct kvm_irq_routing_entry *ent,
+		       uint32_t n)
+{
+	struct kvm_irq_routing *r;
+	int rc;
+
+	r = calloc(1, sizeof(*r) + n * sizeof(r->entries[0]));
+	if (!r)
+		return -ENOMEM;
+	r->nr = n;
+	for (uint32_t i = 0; i < n; i++)
+		r->entries[i] = ent[i];
+	rc = xioctl(vm_fd, KVM_SET_GSI_ROUTING, r);
+	free(r);
+	return rc;
+}
+
+int kvm_signal_msi(int vm_fd, uint64_t address, uint32_t data)
+{
+	struct kvm_msi m = {
+		.address_lo = (uint32_t)address,
+		.address_hi = (uint32_t)(address >> 32),
+		.data = data,
+	};
+
+	return xioctl(vm_fd, KVM_SIGNAL_MSI, &m);
+}
+
+int kvm_interrupt(int vcpu_fd, uint32_t vector)
+{
+	struct kvm_interrupt i = { .irq = vector };
+
+	return xioctl(vcpu_fd, KVM_INTERRUPT, &i);
+}
+
+int kvm_set_signal_mask(int vcpu_fd, const sigset_t *set)
+{
+	/* The kernel's sigset is 8 bytes on x86-64, not glibc's 128. */
+	struct {
+		struct kvm_signal_mask m;
+		uint8_t bits[8];
+	} s = { .m.len = 8 };
+
+	memcpy(s.bits, set, sizeof(s.bits));
+	return xioctl(vcpu_fd, KVM_SET_SIGNAL_MASK, &s);
 }

@@ -7,6 +7,7 @@
 #ifndef VMM_KVM_H
 #define VMM_KVM_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <linux/kvm.h>
@@ -24,6 +25,14 @@ int kvm_set_identity_map_addr(int vm_fd, uint64_t addr);
 int kvm_set_memslot(int vm_fd, uint32_t slot, uint64_t gpa, uint64_t size,
 		    void *hva, bool readonly);
 int kvm_irq_line(int vm_fd, uint32_t irq, int level);
+int kvm_enable_cap(int fd, uint32_t cap, uint64_t arg0);
+/* KVM_SET_GSI_ROUTING with (n) entries (the whole table is replaced). */
+int kvm_set_msi_routes(int vm_fd, const struct kvm_irq_routing_entry *ent,
+		       uint32_t n);
+int kvm_signal_msi(int vm_fd, uint64_t address, uint32_t data);
+int kvm_interrupt(int vcpu_fd, uint32_t vector);
+/* The signal mask in force while KVM_RUN runs. */
+int kvm_set_signal_mask(int vcpu_fd, const sigset_t *set);
 /* Caller frees *out with free(). */
 int kvm_get_supported_cpuid(int kvm_fd, struct kvm_cpuid2 **out);
 int kvm_set_cpuid2(int vcpu_fd, const struct kvm_cpuid2 *cpuid);

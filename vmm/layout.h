@@ -41,6 +41,15 @@
 #define LAYOUT_KVM_RESERVED_SIZE 0x4000ULL
 
 /* Ports. */
+#define LAYOUT_PORT_PIC_MASTER	0x20	/* 8259A pair: 0x20-0x21, 0xA0-0xA1 */
+#define LAYOUT_PORT_PIT		0x40	/* 8254: 0x40-0x43 */
+#define LAYOUT_PORT_SPEAKER	0x61	/* PIT channel 2 gate/output */
+#define LAYOUT_PORT_PIC_SLAVE	0xA0
+#define LAYOUT_PORT_ELCR	0x4D0	/* PIIX edge/level control: 0x4D0-0x4D1 */
+#define LAYOUT_IOAPIC_PINS	24
+/* ISA IRQ 0 reaches IOAPIC pin 2 (the MADT's interrupt source override). */
+#define LAYOUT_IOAPIC_PIN_IRQ0	2
+#define LAYOUT_IRQ_RTC		8
 #define LAYOUT_PORT_KBD_DATA	0x60
 #define LAYOUT_PORT_KBD_CMD	0x64
 #define LAYOUT_PORT_CMOS	0x70	/* index 0x70, data 0x71 */

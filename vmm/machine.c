@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "devices/pflash/pflash.h"
+#include "vmm/irq.h"
 #include "vmm/kvm.h"
 #include "vmm/layout.h"
 #include "vmm/machine.h"
@@ -249,6 +250,27 @@ static int create_vcpu(struct vmm *vm)
 	return sevg_launch(vm, &regs, &sregs, &fpu);
 }
 
+/*
+ * Kernel: KVM's PIC, IOAPIC and PIT (a PIT speaker port of its own).
+ * Split: only the LAPIC, with the IOAPIC's 24 GSI routes reserved for the
+ * VMM (api.rst, KVM_CAP_SPLIT_IRQCHIP); before any vCPU exists.
+ */
+static int create_irqchip(struct vmm *vm)
+{
+	int rc;
+
+	if (vm->cfg.irqchip == VMM_IRQCHIP_SPLIT) {
+		if (kvm_check_extension(vm->vm_fd, KVM_CAP_SPLIT_IRQCHIP) <= 0)
+			return -EOPNOTSUPP;
+		return kvm_enable_cap(vm->vm_fd, KVM_CAP_SPLIT_IRQCHIP,
+				      LAYOUT_IOAPIC_PINS);
+	}
+	rc = kvm_create_irqchip(vm->vm_fd);
+	if (rc == 0)
+		rc = kvm_create_pit2(vm->vm_fd);
+	return rc;
+}
+
 int machine_build(struct vmm *vm)
 {
 	int rc;
@@ -273,12 +295,13 @@ int machine_build(struct vmm *vm)
 		return rc;
 	rc = kvm_set_tss_addr(vm->vm_fd, LAYOUT_KVM_TSS);
 	if (rc == 0)
-		rc = kvm_create_irqchip(vm->vm_fd);
-	if (rc == 0)
-		rc = kvm_create_pit2(vm->vm_fd);
+		rc = create_irqchip(vm);
 	if (rc < 0)
 		return vmm_fail(vm, rc, "irqchip/PIT setup: %s", strerror(-rc));
-	return create_vcpu(vm);
+	rc = create_vcpu(vm);
+	if (rc == 0)
+		rc = irq_machine_ready(vm);
+	return rc;
 }
 
 void machine_teardown(struct vmm *vm)

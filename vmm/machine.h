@@ -24,6 +24,7 @@
 
 struct pflash;
 struct platform;
+struct irqchip;
 
 struct vmm {
 	struct vmm_config cfg;	/* fds replaced by our own duplicates */
@@ -61,6 +62,7 @@ struct vmm {
 	struct bus pio;
 	struct bus mmio;
 	struct platform *plat;
+	struct irqchip *irq;	/* vmm/irq.c */
 	struct vmm_host host;
 
 	/* Run-loop state. */
@@ -93,6 +95,7 @@ void cpuid_adjust(struct kvm_cpuid2 *cpuid, unsigned phys_bits);
 int platform_create(struct vmm *vm);
 void platform_reset(struct vmm *vm);
 void platform_destroy(struct vmm *vm);
+struct cmos *platform_cmos(struct vmm *vm);	/* NULL before create */
 /* Feed pending console input to the UART. */
 void platform_console_input(struct vmm *vm);
 

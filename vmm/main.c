@@ -51,6 +51,8 @@ static const char usage_text[] =
 "  --debugcon FILE     write the debug console (port 0x402) to FILE\n"
 "  --no-reboot         end when the guest resets instead of rebooting\n"
 "  --no-romd           trap every VARS read (no read-only memslot)\n"
+"  --irqchip kernel|split  kernel: KVM's PIC/IOAPIC/PIT (default); split: only\n"
+"                      the LAPIC in KVM, PIC/IOAPIC/PIT in the VMM\n"
 "  --timeout SECONDS   stop the guest after SECONDS\n"
 "  --stats             print exit and device statistics at the end\n"
 "  --fwcfg NAME=STRING offer STRING to the guest as fw_cfg file NAME (up to 8)\n"
@@ -200,7 +202,7 @@ enum { OPT_FIRMWARE = 256, OPT_VARS, OPT_VARS_RO, OPT_MEMORY, OPT_PHYS_BITS,
        OPT_DEBUGCON, OPT_NO_REBOOT, OPT_NO_ROMD, OPT_TIMEOUT, OPT_STATS,
        OPT_FWCFG, OPT_SEV, OPT_SEV_ES, OPT_SEV_BACKEND, OPT_SEV_POLICY,
        OPT_SEV_DH_CERT, OPT_SEV_SESSION, OPT_SEV_MEASUREMENT, OPT_SEV_TIK,
-       OPT_SEV_INIT2,
+       OPT_SEV_INIT2, OPT_IRQCHIP,
        OPT_HELP };
 
 static const struct option long_options[] = {
@@ -224,6 +226,7 @@ static const struct option long_options[] = {
 	{ "sev-measurement", required_argument, NULL, OPT_SEV_MEASUREMENT },
 	{ "sev-tik", required_argument, NULL, OPT_SEV_TIK },
 	{ "sev-init2", no_argument, NULL, OPT_SEV_INIT2 },
+	{ "irqchip", required_argument, NULL, OPT_IRQCHIP },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -250,6 +253,12 @@ static int parse_option(struct options *o, int opt, char *arg)
 			return usage_error("--timeout %s: want whole seconds > 0", arg);
 		return 0;
 	case OPT_STATS: o->stats = true; return 0;
+	case OPT_IRQCHIP:
+		if (strcmp(arg, "kernel") && strcmp(arg, "split"))
+			return usage_error("--irqchip %s: want kernel or split", arg);
+		o->cfg.irqchip = arg[0] == 's' ? VMM_IRQCHIP_SPLIT
+					       : VMM_IRQCHIP_KERNEL;
+		return 0;
 	case OPT_FWCFG:
 		return parse_fwcfg(o, arg);
 	case OPT_SEV: o->cfg.sev_mode = VMM_SEV; return 0;
@@ -520,6 +529,13 @@ static void print_stats(const struct vmm *vm)
 		", blocks written %" PRIu64 "; resets %" PRIu64 "\n",
 		s.romd_on, s.romd_off, s.vars_programs, s.vars_erases,
 		s.vars_flushes, s.vars_blocks_written, s.resets);
+	fprintf(stderr, "stats: timer interrupts %" PRIu64 " (coalesced %"
+		PRIu64 ", late %" PRIu64 ", latest by %" PRIu64 " us); pic vectors %"
+		PRIu64 " (spurious %" PRIu64 "), ioapic msis %" PRIu64
+		", ioapic eois %" PRIu64 "\n",
+		s.timer_irqs, s.timer_coalesced, s.timer_late,
+		s.timer_late_max_ns / 1000, s.pic_injections, s.pic_spurious,
+		s.ioapic_msis, s.ioapic_eois);
 	fprintf(stderr, "stats: peak resident %ld KiB\n", peak_rss_kib());
 	vmm_host_info(&h);
 	fprintf(stderr, "stats: kvm %s (%s%s%s), x87/MXCSR fixups %s\n",

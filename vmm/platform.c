@@ -18,7 +18,7 @@
 #include "devices/pflash/pflash.h"
 #include "devices/sysctl/sysctl.h"
 #include "devices/uart/uart.h"
-#include "vmm/kvm.h"
+#include "vmm/irq.h"
 #include "vmm/layout.h"
 #include "vmm/machine.h"
 
@@ -32,14 +32,54 @@ struct platform {
 	struct resetctl *resetctl;
 	struct kbd *kbd;
 	struct debugcon *debugcon;
+	/* Split irqchip: port 0x61 is the PIT's, inside the i8042's 0x60-0x64
+	 * window, so the i8042 sits at 0x60 and, through this, at 0x64. */
+	struct vmm_device kbd_cmd;
 };
+
+static int kbd_cmd_read(void *opaque, uint64_t off, void *data, uint32_t len)
+{
+	const struct vmm_device *kbd = opaque;
+
+	return kbd->ops->read(kbd->opaque, off + KBD_OFFSET_CMD, data, len);
+}
+
+static int kbd_cmd_write(void *opaque, uint64_t off, const void *data,
+			 uint32_t len)
+{
+	const struct vmm_device *kbd = opaque;
+
+	return kbd->ops->write(kbd->opaque, off + KBD_OFFSET_CMD, data, len);
+}
+
+static const struct vmm_device_ops kbd_cmd_ops = {
+	.read = kbd_cmd_read, .write = kbd_cmd_write,
+};
+
+/* The RTC, for the event loop's timer (irq.c). */
+struct cmos *platform_cmos(struct vmm *vm)
+{
+	return vm->plat ? vm->plat->cmos : NULL;
+}
+
+static int place_kbd(struct vmm *vm, struct platform *p)
+{
+	struct vmm_device *kbd = kbd_device(p->kbd);
+	int rc;
+
+	if (vm->cfg.irqchip != VMM_IRQCHIP_SPLIT)
+		return bus_register(&vm->pio, LAYOUT_PORT_KBD_DATA,
+				    KBD_WINDOW_SIZE, kbd);
+	p->kbd_cmd = (struct vmm_device){ "i8042-cmd", &kbd_cmd_ops, kbd };
+	rc = bus_register(&vm->pio, LAYOUT_PORT_KBD_DATA, 1, kbd);
+	if (rc == 0)
+		rc = bus_register(&vm->pio, LAYOUT_PORT_KBD_CMD, 1, &p->kbd_cmd);
+	return rc;
+}
 
 static void host_set_irq(void *ctx, unsigned gsi, int level)
 {
-	struct vmm *vm = ctx;
-
-	if (vm->vm_fd >= 0)
-		kvm_irq_line(vm->vm_fd, gsi, level);
+	irq_set_line(ctx, gsi, level);
 }
 
 static void host_request(void *ctx, enum vmm_request req)
@@ -165,7 +205,6 @@ struct pio_window {
 static int place_devices(struct vmm *vm, struct platform *p)
 {
 	const struct pio_window pio[] = {
-		{ LAYOUT_PORT_KBD_DATA, KBD_WINDOW_SIZE, kbd_device(p->kbd) },
 		{ LAYOUT_PORT_CMOS, CMOS_WINDOW_SIZE, cmos_device(p->cmos) },
 		{ LAYOUT_PORT_A20, PORT92_WINDOW_SIZE, port92_device(p->port92) },
 		{ LAYOUT_PORT_COM1, UART_WINDOW_SIZE, uart_device(p->uart) },
@@ -174,7 +213,7 @@ static int place_devices(struct vmm *vm, struct platform *p)
 		{ LAYOUT_PORT_FWCFG, FWCFG_WINDOW_SIZE, fwcfg_device(p->fwcfg) },
 		{ LAYOUT_PORT_PCI_CONFIG, PCI_WINDOW_SIZE, pci_device(p->pci) },
 	};
-	int rc = 0;
+	int rc = place_kbd(vm, p);
 
 	for (size_t i = 0; i < sizeof(pio) / sizeof(pio[0]) && !rc; i++)
 		rc = bus_register(&vm->pio, pio[i].base, pio[i].len, pio[i].dev);
@@ -208,8 +247,9 @@ int platform_create(struct vmm *vm)
 	rc = place_devices(vm, p);
 	if (rc < 0)
 		return vmm_fail(vm, rc, "platform layout: %s", strerror(-rc));
-	return 0;
+	return irq_create(vm);
 }
+
 
 static void reset_one(struct vmm_device *dev)
 {
@@ -232,6 +272,7 @@ void platform_reset(struct vmm *vm)
 	reset_one(fwcfg_device(p->fwcfg));
 	if (vm->vars)
 		reset_one(pflash_device(vm->vars));
+	irq_reset(vm);
 	vm->request = VMM_REQ_NONE;
 }
 
@@ -239,6 +280,7 @@ void platform_destroy(struct vmm *vm)
 {
 	struct platform *p = vm->plat;
 
+	irq_destroy(vm);
 	if (!p)
 		return;
 	debugcon_destroy(p->debugcon);

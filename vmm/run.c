@@ -11,6 +11,7 @@
 
 #include "devices/pflash/pflash.h"
 #include "vmm/emu/emu.h"
+#include "vmm/irq.h"
 #include "vmm/kvm.h"
 #include "vmm/machine.h"
 #include "vmm/sev_glue.h"
@@ -211,6 +212,13 @@ static int handle_exit(struct vmm *vm, struct vmm_exit *ex)
 	case KVM_EXIT_INTR:
 		vm->stats.exits_intr++;
 		return 0;
+	case KVM_EXIT_IRQ_WINDOW_OPEN:	/* the ExtINT goes in before the entry */
+		vm->stats.exits_other++;
+		return 0;
+	case KVM_EXIT_IOAPIC_EOI:
+		vm->stats.exits_other++;
+		irq_ioapic_eoi(vm, vm->run->eoi.vector);
+		return 0;
 	case KVM_EXIT_HLT:
 		vm->stats.exits_other++;
 		return exit_with(ex, VMM_EXIT_CRASH, "guest halted with interrupts off");
@@ -258,11 +266,15 @@ int run_loop(struct vmm *vm, struct vmm_exit *ex)
 		done = service_kicks(vm, ex);
 		if (done)
 			break;
+		rc = irq_before_run(vm);
+		if (rc < 0)
+			return exit_with(ex, VMM_EXIT_ERROR, "%s", vm->err), rc;
 		rc = kvm_run(vm->vcpu_fd);
 		vm->stats.exits++;
 		if (rc == -EINTR || rc == -EAGAIN) {
 			vm->run->immediate_exit = 0;
 			vm->stats.exits_intr++;
+			irq_after_eintr(vm);
 			continue;
 		}
 		if (rc < 0)
@@ -284,7 +296,14 @@ int vmm_run(struct vmm *vm, struct vmm_exit *ex)
 		exit_with(ex, VMM_EXIT_ERROR, "%s", vm->err);
 		return rc;
 	}
+	rc = irq_run_begin(vm);
+	if (rc < 0) {
+		memset(ex, 0, sizeof(*ex));
+		exit_with(ex, VMM_EXIT_ERROR, "%s", vm->err);
+		return rc;
+	}
 	rc = run_loop(vm, ex);
+	irq_run_end(vm);
 
 	/* Every way out makes the guest's variable writes durable. */
 	if (vm->vars) {

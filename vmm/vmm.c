@@ -100,6 +100,9 @@ static int check_config(struct vmm *vm, const struct vmm_config *cfg)
 				"memory: %llu MiB is more than the host's %llu MiB",
 				(unsigned long long)(vm->ram_size >> 20),
 				(unsigned long long)(host >> 20));
+	if (cfg->irqchip != VMM_IRQCHIP_KERNEL && cfg->irqchip != VMM_IRQCHIP_SPLIT)
+		return vmm_fail(vm, -EINVAL, "irqchip %d: want kernel or split",
+				(int)cfg->irqchip);
 	if (cfg->phys_bits && (cfg->phys_bits < 32 || cfg->phys_bits > 52))
 		return vmm_fail(vm, -EINVAL, "phys-bits %u: want 32..52",
 				cfg->phys_bits);

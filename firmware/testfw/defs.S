@@ -71,6 +71,7 @@
 #define PORT_PIC1_DATA	0x21
 #define PORT_PIC2_CMD	0xA0
 #define PORT_PIC2_DATA	0xA1
+#define PORT_PIT_CH0	0x40
 #define PORT_PIT_CH2	0x42
 #define PORT_PIT_CMD	0x43
 #define PORT_KBD_CMD	0x64

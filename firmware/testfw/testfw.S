@@ -533,6 +533,7 @@ cases_start:
 #include "x87.S"
 #include "platform.S"
 #include "hostile.S"
+#include "irq.S"
 
 /* ---------------------------------------------------------------------
  * Read-only data.

@@ -6,7 +6,9 @@
  * ACPI power-off write to port 0xB004.  No devices, no checks beyond what
  * it needs to run.  With --irqchip it also creates the in-kernel irqchip
  * and PIT the VMM needs, to separate KVM's own cost of those objects (their
- * teardown at exit dominates start-to-exit here) from the VMM's.
+ * teardown at exit dominates start-to-exit here) from the VMM's.  With
+ * --split it enables KVM_CAP_SPLIT_IRQCHIP instead (the LAPIC only), as
+ * the VMM's --irqchip split does.
  */
 #include <fcntl.h>
 #include <linux/kvm.h>
@@ -57,6 +59,15 @@ int main(int argc, char **argv)
 	r.userspace_addr = (uintptr_t)mem;
 	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &r) < 0)
 		return 1;
+	if (argc == 3 && strcmp(argv[2], "--split") == 0) {
+		struct kvm_enable_cap cap = {
+			.cap = KVM_CAP_SPLIT_IRQCHIP, .args = { 24 },
+		};
+
+		if (ioctl(vm, KVM_SET_TSS_ADDR, 0xFEFFD000UL) < 0 ||
+		    ioctl(vm, KVM_ENABLE_CAP, &cap) < 0)
+			return 1;
+	}
 	if (argc == 3 && strcmp(argv[2], "--irqchip") == 0) {
 		struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
 

@@ -40,6 +40,12 @@ enum vmm_log_level { VMM_LOG_ERROR, VMM_LOG_WARN, VMM_LOG_INFO };
 #define VMM_F_NO_ROMD   (1u << 1) /* trap every VARS read (no RO memslot) */
 
 enum vmm_sev_mode { VMM_SEV_NONE = 0, VMM_SEV, VMM_SEV_ES };
+/*
+ * Where the PC's interrupt controllers and PIT live: KVM's full in-kernel
+ * irqchip (PIC, IOAPIC, PIT and LAPIC), or KVM_CAP_SPLIT_IRQCHIP with only
+ * the LAPIC in the kernel and the 8259A pair, IOAPIC and 8254 in the VMM.
+ */
+enum vmm_irqchip { VMM_IRQCHIP_KERNEL = 0, VMM_IRQCHIP_SPLIT };
 enum vmm_sev_backend { VMM_SEV_BACKEND_KVM = 0, VMM_SEV_BACKEND_SIM };
 
 struct vmm_fwcfg_file {
@@ -83,6 +89,7 @@ struct vmm_config {
 	 * memory and every VARS access traps.
 	 */
 	int sev_init2;
+	enum vmm_irqchip irqchip;
 };
 
 #define VMM_DEFAULT_MEM (512ULL << 20)
@@ -117,6 +124,15 @@ struct vmm_stats {
 	uint64_t romd_on, romd_off;	/* VARS slot re-added / removed */
 	uint64_t vars_programs, vars_erases, vars_flushes, vars_blocks_written;
 	uint64_t resets;
+	/* Interrupts the VMM's own devices raised (PIT on split, RTC). */
+	uint64_t timer_irqs;		/* timer interrupts raised */
+	uint64_t timer_coalesced;	/* periods merged into one interrupt */
+	uint64_t timer_late;		/* raised more than 1 ms after due */
+	uint64_t timer_late_max_ns;	/* the latest of them */
+	uint64_t pic_injections;	/* ExtINT vectors (KVM_INTERRUPT) */
+	uint64_t pic_spurious;		/* IRQ 7/15 acks with nothing pending */
+	uint64_t ioapic_msis;		/* IOAPIC messages (KVM_SIGNAL_MSI) */
+	uint64_t ioapic_eois;		/* KVM_EXIT_IOAPIC_EOI */
 };
 
 /*
