@@ -455,26 +455,58 @@ report
 fw_ok pm-timer pm-timer 1
 report
 
-# Timer interrupts through the 8259A pair: KVM's PIC and PIT, then the
-# VMM's (split irqchip).  On split the guest's 20 interrupts are
-# exactly 20 ExtINT vectors the VMM injected; the PIT may raise one more
-# between the guest's last interrupt and its masking the line (it is then
-# never injected), so the PIT's own count is not exact.
+# Interrupts on the default split irqchip (the VMM's 8259A pair, IOAPIC
+# and PIT), then each case again on KVM's in-kernel irqchip (-kernel).
+# On split the guest's 20 PIT interrupts are exactly 20 ExtINT vectors
+# the VMM injected; the PIT may raise one more between the guest's last
+# interrupt and its masking the line (it is then never injected), so the
+# PIT's own count is not exact.
 fw_ok pit-irq pit-irq 3
-expect_stat pic_vectors 0 ioapic_msis 0 timer_irqs 0
-report
-
-fw_ok pit-irq-split pit-irq 3 --irqchip split
 expect_stat pic_vectors 20 pic_spurious 0 ioapic_msis 0
 report
 
-
-# The rest of the platform on the split irqchip: PIT channel 2 and port
-# 0x61 from the VMM's 8254, PCI, the machine rebuilt by a reboot.
-fw_ok pm-timer-split pm-timer 1 --irqchip split
+fw_ok pit-irq-kernel pit-irq 3 --irqchip kernel
+expect_stat pic_vectors 0 ioapic_msis 0 timer_irqs 0
 report
 
-fw_ok pci-split pci 22 --irqchip split
+# The RTC's periodic interrupt on IRQ 8 (the VMM's MC146818 on both
+# irqchips), through the slave 8259A.
+fw_ok rtc-irq rtc-irq 5
+expect_stat pic_vectors 16 pic_spurious 0 ioapic_msis 0
+report
+
+fw_ok rtc-irq-kernel rtc-irq 5 --irqchip kernel
+expect_stat pic_vectors 0 ioapic_msis 0
+report
+
+# A level-triggered line (ELCR) held until the device is acknowledged:
+# four deliveries of the UART's one THRE interrupt.
+fw_ok pic-level pic-level 4
+expect_stat pic_vectors 4 pic_spurious 0
+report
+
+fw_ok pic-level-kernel pic-level 4 --irqchip kernel
+expect_stat pic_vectors 0
+report
+
+# IOAPIC pin 8: redirection to a vector, masking, a level entry's remote
+# IRR and re-delivery at EOI.  The count of MSIs on split includes the
+# delivery after the read of C that PVM shows (see firmware/testfw/irq.S),
+# so only the 8259As' silence is exact here.
+fw_ok ioapic-rtc ioapic-rtc 6
+expect_stat pic_vectors 0
+report
+
+fw_ok ioapic-rtc-kernel ioapic-rtc 6 --irqchip kernel
+expect_stat pic_vectors 0 ioapic_msis 0
+report
+
+# The rest of the platform on KVM's irqchip: PIT channel 2 and port 0x61
+# from KVM's 8254 (the PM timer follows it), PCI.
+fw_ok pm-timer-kernel pm-timer 1 --irqchip kernel
+report
+
+fw_ok pci-kernel pci 22 --irqchip kernel
 report
 
 # COM1: output on the VMM's stdout; input typed on its stdin (a FIFO) once
@@ -547,11 +579,19 @@ expect_file "$FW" "$W/testfw-pristine.bin"
 report
 
 # Every port but 0x92, 0xCF9 and 0x402 is read and written: 65536 reads
-# less the 37 ports KVM or the VMM claim (0x20-0x21, 0x40-0x43, 0x60-0x64,
-# 0x70-0x71, 0x92, 0xA0-0xA1, 0x3F8-0x3FF, 0x402, 0x4D0-0x4D1,
+# less the 35 ports the VMM claims (0x20-0x21, 0x40-0x43, 0x60, 0x61,
+# 0x64, 0x70-0x71, 0x92, 0xA0-0xA1, 0x3F8-0x3FF, 0x402, 0x4D0-0x4D1,
 # 0x510-0x511, 0xCF8-0xCFF), plus the two probes after; the one byte that
-# reaches COM1's transmitter is the 0xFF written to 0x3F8.
+# reaches COM1's transmitter is the 0xFF written to 0x3F8.  With KVM's
+# irqchip the keyboard controller's stand-in also takes 0x62-0x63.
 fw_ok wild-pio wild-pio 6
+expect_note all-ports-done
+expect_stat upio_reads 65503 upio_writes 65501 mmio 0
+printf '\377' >"$W/wild-pio-expected"
+expect_file "$OUT" "$W/wild-pio-expected"
+report
+
+fw_ok wild-pio-kernel wild-pio 6 --irqchip kernel
 expect_note all-ports-done
 expect_stat upio_reads 65501 upio_writes 65499 mmio 0
 printf '\377' >"$W/wild-pio-expected"

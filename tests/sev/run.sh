@@ -27,11 +27,13 @@ else
 	bad "kvm backend: status $st, output: $out"
 fi
 
-# 2./3. The sim backend, SEV and SEV-ES, test firmware to power-off.
+# 2./3. The sim backend, SEV and SEV-ES, test firmware to power-off, on the
+# default (split) irqchip and on KVM's.
 sim_case() {
-	local mode=$1 flag=$2 policy=$3 init2=${4:-} m nonce sig want name=$1${4:+-init2}
+	local mode=$1 flag=$2 policy=$3 init2=${4:-} chip=${5:-} m nonce sig want
+	local name=$1${4:+-init2}${5:+-$5}
 	"$VMM" --firmware "$FW" "$flag" --sev-backend sim --sev-policy "$policy" \
-		${init2:+--sev-init2} \
+		${init2:+--sev-init2} ${chip:+--irqchip "$chip"} \
 		--sev-tik "$W/tik.bin" --sev-measurement "$W/$name.txt" \
 		--fwcfg opt/testfw/case=poweroff --timeout 20 \
 		</dev/null >/dev/null 2>"$W/$name.err"
@@ -52,6 +54,8 @@ sim_case() {
 sim_case sev --sev 0
 sim_case sev-es --sev-es 4
 sim_case sev-es --sev-es 4 init2
+sim_case sev --sev 0 "" kernel
+sim_case sev-es --sev-es 4 "" kernel
 
 # 4. Plain SEV over the whole image is the SHA-256 of its bytes.
 for f in /usr/share/OVMF/OVMF_CODE.fd /usr/share/OVMF/OVMF_CODE_4M.fd; do

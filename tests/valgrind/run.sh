@@ -35,8 +35,9 @@ vg x87 0 --fwcfg opt/testfw/case=x87
 vg pci 0 --fwcfg opt/testfw/case=pci
 vg reboot-cf9 0 --fwcfg opt/testfw/case=reboot-cf9
 vg bad-insn 4 --fwcfg opt/testfw/case=bad-insn
-# The split irqchip: PIC, PIT, ExtINT injection, the timer signal.
-vg pit-irq-split 0 --fwcfg opt/testfw/case=pit-irq --irqchip split
-vg reboot-cf9-split 0 --fwcfg opt/testfw/case=reboot-cf9 --irqchip split
+# KVM's in-kernel irqchip (the default is split: the VMM's PIC, PIT, ExtINT
+# injection, the timer signal).
+vg pit-irq-kernel 0 --fwcfg opt/testfw/case=pit-irq --irqchip kernel
+vg reboot-cf9-kernel 0 --fwcfg opt/testfw/case=reboot-cf9 --irqchip kernel
 echo "valgrind: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

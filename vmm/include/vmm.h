@@ -41,11 +41,14 @@ enum vmm_log_level { VMM_LOG_ERROR, VMM_LOG_WARN, VMM_LOG_INFO };
 
 enum vmm_sev_mode { VMM_SEV_NONE = 0, VMM_SEV, VMM_SEV_ES };
 /*
- * Where the PC's interrupt controllers and PIT live: KVM's full in-kernel
- * irqchip (PIC, IOAPIC, PIT and LAPIC), or KVM_CAP_SPLIT_IRQCHIP with only
- * the LAPIC in the kernel and the 8259A pair, IOAPIC and 8254 in the VMM.
+ * Where the PC's interrupt controllers and PIT live: KVM_CAP_SPLIT_IRQCHIP
+ * with only the LAPIC in the kernel and the 8259A pair, IOAPIC and 8254 in
+ * the VMM (the default, 0: a VM starts and stops in a fraction of the time
+ * KVM needs to build and tear down its full irqchip), or KVM's full
+ * in-kernel irqchip (PIC, IOAPIC, PIT and LAPIC).  The RTC (IRQ 8) is the
+ * VMM's in both.
  */
-enum vmm_irqchip { VMM_IRQCHIP_KERNEL = 0, VMM_IRQCHIP_SPLIT };
+enum vmm_irqchip { VMM_IRQCHIP_SPLIT = 0, VMM_IRQCHIP_KERNEL };
 enum vmm_sev_backend { VMM_SEV_BACKEND_KVM = 0, VMM_SEV_BACKEND_SIM };
 
 struct vmm_fwcfg_file {
