@@ -4,10 +4,12 @@
 
 Each configuration runs REPS times, interleaved so both programs see the same
 machine; medians are compared.  Goals (DEVELOPERS.md):
-  start-to-exit           vmm / bare <= 1.2
-                          (also shown against a bare loop with the same
-                          in-kernel irqchip and PIT, whose teardown by KVM
-                          dominates here)
+  start-to-exit           vmm / bare <= 1.2 (the VMM on its default split
+                          irqchip); for comparison, no goal: against (b) a
+                          bare loop with the split irqchip, (c) a bare loop
+                          building the same VM (CPUID, RAM), and
+                          --irqchip kernel against a bare loop with the
+                          same in-kernel irqchip and PIT
   per-exit overhead       vmm / bare <= 1.05  (port-write exits)
   pflash byte program     vmm / bare <= 1.1   (bare = the same two MMIO exits)
   resident memory         vmm peak RSS <= 2 MiB + guest pages touched
@@ -69,43 +71,45 @@ def main():
         shutil.copyfile(VARS_TEMPLATE, vars_copy)
 
     results = []
-    # 1. Start to exit on the trivial firmware.
-    tb, tv, rb, rv, _ = median_pair([bare, fw["start"]],
-                                    [vmm, "--firmware", fw["start"], "--stats"])
+    vmm_start = [vmm, "--firmware", fw["start"], "--stats"]
+    kernel = ["--irqchip", "kernel"]
+    # 1. Start to exit on the trivial firmware, the VMM on its default
+    # (split) irqchip: against (a) the bare loop, the goal, and (b) a bare
+    # loop that also enables the split irqchip (the VMM's own start-up
+    # cost); then KVM's full irqchip against a bare loop that creates the
+    # same in-kernel irqchip and PIT (KVM's teardown of them dominates).
+    tb, tv, rb, rv, _ = median_pair([bare, fw["start"]], vmm_start)
     results.append(("start-to-exit", tv / tb, 1.2,
                     "bare %.2f ms, vmm %.2f ms" % (tb * 1e3, tv * 1e3)))
-    # 1b. The same, against a bare loop that creates the same in-kernel
-    # irqchip and PIT: what is left is the VMM's own start-up cost.
-    tk, tv2, _, _, _ = median_pair([bare, fw["start"], "--irqchip"],
-                                   [vmm, "--firmware", fw["start"], "--stats"])
-    results.append(("start-to-exit (irqchip)", tv2 / tk, 1.2,
-                    "bare+irqchip+PIT %.2f ms, vmm %.2f ms" %
-                    (tk * 1e3, tv2 * 1e3)))
-    # 1c. The split irqchip (PIC, IOAPIC, PIT in the VMM): against the bare
-    # loop (the goal) and against a bare loop that enables the split
-    # irqchip too.
-    split = [vmm, "--firmware", fw["start"], "--stats", "--irqchip", "split"]
-    ts_b, ts_v, _, rsv, _ = median_pair([bare, fw["start"]], split)
-    results.append(("start-to-exit (split)", ts_v / ts_b, 1.2,
-                    "bare %.2f ms, vmm --irqchip split %.2f ms" %
-                    (ts_b * 1e3, ts_v * 1e3)))
-    ts_s, ts_v2, _, _, _ = median_pair([bare, fw["start"], "--split"], split)
-    results.append(("start-to-exit (split/split)", ts_v2 / ts_s, 1.2,
-                    "bare+split %.2f ms, vmm --irqchip split %.2f ms" %
-                    (ts_s * 1e3, ts_v2 * 1e3)))
-    ib_s, iv_s, _, _, _ = median_pair(
-        [bare, fw["io"], "--split"],
-        [vmm, "--firmware", fw["io"], "--stats", "--irqchip", "split"])
-    eb_s, ev_s = (ib_s - ts_s) / N, (iv_s - ts_v2) / N
-    results.append(("per-exit (split)", ev_s / eb_s, 1.05,
-                    "bare+split %.2f us, vmm split %.2f us per exit" %
-                    (eb_s * 1e6, ev_s * 1e6)))
-    # 2. Per-exit overhead: N port writes to the debug console.
-    ib, iv, _, _, _ = median_pair([bare, fw["io"]],
-                                  [vmm, "--firmware", fw["io"], "--stats"])
+    ts, tv2, _, _, _ = median_pair([bare, fw["start"], "--split"], vmm_start)
+    results.append(("start-to-exit (b)", tv2 / ts, None,
+                    "bare+split irqchip %.2f ms, vmm %.2f ms" %
+                    (ts * 1e3, tv2 * 1e3)))
+    # (c) a bare loop that builds the VMM's VM (split irqchip, supported
+    # CPUID set, 512 MiB of RAM): what is left is the VMM's own start-up.
+    tl, tv3, _, _, _ = median_pair([bare, fw["start"], "--like-vmm"],
+                                   vmm_start)
+    results.append(("start-to-exit (c)", tv3 / tl, None,
+                    "bare building the same VM %.2f ms, vmm %.2f ms" %
+                    (tl * 1e3, tv3 * 1e3)))
+    tk, tvk, _, rvk, _ = median_pair([bare, fw["start"], "--irqchip"],
+                                     vmm_start + kernel)
+    results.append(("start-to-exit (kernel)", tvk / tk, None,
+                    "bare+irqchip+PIT %.2f ms, vmm --irqchip kernel %.2f ms" %
+                    (tk * 1e3, tvk * 1e3)))
+    # 2. Per-exit overhead: N port writes to the debug console, less the
+    # start-to-exit of the same configuration.
+    vmm_io = [vmm, "--firmware", fw["io"], "--stats"]
+    ib, iv, _, _, _ = median_pair([bare, fw["io"]], vmm_io)
     eb, ev = (ib - tb) / N, (iv - tv) / N
     results.append(("per-exit (port write)", ev / eb, 1.05,
                     "bare %.2f us, vmm %.2f us per exit" % (eb * 1e6, ev * 1e6)))
+    ibk, ivk, _, _, _ = median_pair([bare, fw["io"], "--irqchip"],
+                                    vmm_io + kernel)
+    ebk, evk = (ibk - tk) / N, (ivk - tvk) / N
+    results.append(("per-exit (kernel)", evk / ebk, 1.05,
+                    "bare+irqchip %.2f us, vmm --irqchip kernel %.2f us" %
+                    (ebk * 1e6, evk * 1e6)))
     # 3. pflash byte program: N programs (0x10 + data) in MMIO mode.
     pb, pv, _, rpv, _ = median_pair(
         [bare, fw["pflash"]],
@@ -122,22 +126,25 @@ def main():
     results.append(("resident memory", rv / budget, 1.0,
                     "vmm peak %d KiB (bare %d KiB), budget %d KiB" %
                     (rv, rb, budget)))
-    results.append(("resident memory (split)", rsv / budget, 1.0,
-                    "vmm --irqchip split peak %d KiB, budget %d KiB" %
-                    (rsv, budget)))
+    results.append(("resident memory (kernel)", rvk / budget, 1.0,
+                    "vmm --irqchip kernel peak %d KiB, budget %d KiB" %
+                    (rvk, budget)))
     bad = 0
     kind = subprocess.run([vmm, "probe"], capture_output=True, text=True)
     host = [l for l in (kind.stdout + kind.stderr).splitlines()
             if l.startswith("host:")]
     print("bench on %s" % (host[0] if host else "an unknown KVM"))
     print("%-24s %8s %6s  %s" % ("measure", "ratio", "goal", "detail"))
+    goals = [r for r in results if r[2] is not None]
     for name, ratio, goal, detail in results:
-        ok = ratio <= goal
+        ok = goal is None or ratio <= goal
         bad += not ok
-        print("%-24s %8.3f %6.2f  %s %s" % (name, ratio, goal, detail,
-                                            "" if ok else "  <-- MISSED"))
-    print("bench: %d of %d goals met (N=%d, %d runs each, medians)" %
-          (len(results) - bad, len(results), N, REPS))
+        print("%-24s %8.3f %6s  %s %s" % (
+            name, ratio, "-" if goal is None else "%.2f" % goal, detail,
+            "" if ok else "  <-- MISSED"))
+    print("bench: %d of %d goals met (N=%d, %d runs each, medians; "
+          "rows with goal - are for comparison)" %
+          (len(goals) - bad, len(goals), N, REPS))
     return 1 if bad else 0
 
 
