@@ -11,6 +11,8 @@
 #   make check-ovmf real OVMF boots
 #   make fuzz       libFuzzer binaries (clang), FUZZ_SECONDS=N runs each
 #   make bench      side-by-side performance ratios
+#   make install    CLI, libvmm.so.0 + libvmm.a, <vmm/vmm.h>, libvmm.pc, man
+#                   pages under $(DESTDIR)$(PREFIX) (PREFIX=/usr/local)
 
 CC       ?= gcc
 CLANG    ?= clang
@@ -27,11 +29,22 @@ endif
 CPPFLAGS := -D_GNU_SOURCE -I. -Ivmm/include
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -fno-strict-aliasing $(WARNINGS) -fvisibility=hidden
+# Library objects go into libvmm.so too.
+LIB_CFLAGS := -fPIC
+
+VERSION  := $(shell sed -n 's/^\#define VMM_VERSION_STRING "\(.*\)"/\1/p' vmm/include/vmm.h)
+SOMAJOR  := $(firstword $(subst ., ,$(VERSION)))
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+LIBDIR   ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR   ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -fno-omit-frame-pointer
 # The CLI never links libcrypto: sev/ loads it on first use (crypto_dl.h).
-LDLIBS   := -lm
-TEST_LDLIBS := -lcrypto -lm
+LDLIBS   := -lseccomp -lm
+TEST_LDLIBS := -lcrypto -lseccomp -lm
 
 LIB_SRCS := $(filter-out vmm/main.c vmm/cli_%.c,$(wildcard vmm/*.c vmm/emu/*.c \
 	    devices/*/*.c firmware/*.c sev/*.c))
@@ -47,11 +60,15 @@ FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=$(O)/fuzz/fuzz_%)
 FW_SRCS  := $(wildcard firmware/testfw/*.S)
 FW_IMAGE := $(O)/testfw.bin
 
-all: $(O)/libvmm.a $(O)/vmm $(UNIT_BINS) $(REPLAY_BINS) $(FW_IMAGE)
+SONAME   := libvmm.so.$(SOMAJOR)
+SHLIB    := $(O)/libvmm.so.$(VERSION)
+
+all: $(O)/libvmm.a $(SHLIB) $(O)/vmm $(UNIT_BINS) $(REPLAY_BINS) \
+	$(FW_IMAGE)
 
 $(O)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -MMD -MP -c $< -o $@
 
 $(O)/san/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -60,6 +77,33 @@ $(O)/san/%.o: %.c
 $(O)/libvmm.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
+
+# Only vmm_* is exported (vmm/libvmm.map); -z defs: no undefined symbol.
+$(SHLIB): $(LIB_OBJS) vmm/libvmm.map
+	$(CC) $(CFLAGS) -shared -Wl,-soname,$(SONAME) \
+		-Wl,--version-script=vmm/libvmm.map -Wl,-z,defs -Wl,-z,now \
+		-Wl,-z,relro -o $@ $(LIB_OBJS) $(LDLIBS)
+	ln -sf $(notdir $@) $(O)/$(SONAME)
+	ln -sf $(SONAME) $(O)/libvmm.so
+
+# Written at install time: its paths are the install's PREFIX and LIBDIR.
+PC_SED := sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    -e 's|@LIBS_PRIVATE@|$(LDLIBS)|'
+
+install: $(O)/vmm $(O)/libvmm.a $(SHLIB)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(INCLUDEDIR)/vmm $(DESTDIR)$(PKGCONFIGDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
+	install -m 755 $(O)/vmm $(DESTDIR)$(BINDIR)/vmm
+	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(SHLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libvmm.so
+	install -m 644 $(O)/libvmm.a $(DESTDIR)$(LIBDIR)/
+	install -m 644 vmm/include/vmm.h $(DESTDIR)$(INCLUDEDIR)/vmm/vmm.h
+	$(PC_SED) vmm/libvmm.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libvmm.pc
+	install -m 644 man/vmm.1 $(DESTDIR)$(MANDIR)/man1/vmm.1
+	install -m 644 man/libvmm.3 $(DESTDIR)$(MANDIR)/man3/libvmm.3
 
 $(O)/san/libvmm.a: $(SAN_OBJS)
 	@rm -f $@
@@ -130,6 +174,6 @@ bench: $(O)/vmm $(O)/bench/bare $(O)/bench/fw-start.bin $(O)/bench/fw-io.bin \
 clean:
 	rm -rf $(O)
 
-.PHONY: all check check-unit check-fw check-ovmf fuzz bench clean
+.PHONY: all check check-unit check-fw check-ovmf fuzz bench clean install
 .SECONDARY:
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

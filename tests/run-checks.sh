@@ -52,6 +52,12 @@ run_unit() {
 	else
 		bad=$((bad + 1)); grep -v '^PASS' "$B/tests/cli.log"
 	fi
+	n=$((n + 1))
+	if tests/install/run.sh "$B" >"$B/tests/install.log" 2>&1; then
+		echo "$(tail -n 1 "$B/tests/install.log")"
+	else
+		bad=$((bad + 1)); grep -v '^PASS' "$B/tests/install.log"
+	fi
 	echo "unit: $((n - bad)) passed, $bad failed"
 	[ "$bad" -eq 0 ]
 }

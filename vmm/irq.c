@@ -5,8 +5,10 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -375,8 +377,9 @@ void irq_after_eintr(struct vmm *vm)
 	const struct timespec zero = { 0, 0 };
 	sigset_t set;
 
-	if (!ic || !ic->have_timer)
+	if (!ic || !ic->mask_saved)
 		return;
+	/* The timer's, or a kick from irq_kick_thread(). */
 	sigemptyset(&set);
 	sigaddset(&set, VMM_TIMER_SIGNAL);
 	while (sigtimedwait(&set, NULL, &zero) == VMM_TIMER_SIGNAL)
@@ -459,7 +462,33 @@ int irq_run_begin(struct vmm *vm)
 		return vmm_fail(vm, -rc, "pthread_sigmask: %s", strerror(rc));
 	ic->mask_saved = true;
 	/* Inside KVM_RUN: the thread's own mask, the timer signal open. */
-	return reload_signal_mask(vm, ic);
+	rc = reload_signal_mask(vm, ic);
+	if (rc == 0)
+		atomic_store(&vm->run_tid, gettid());
+	return rc;
+}
+
+void irq_kick_thread(struct vmm *vm)
+{
+	pid_t tid;
+
+	atomic_fetch_add(&vm->kickers, 1);
+	tid = atomic_load(&vm->run_tid);
+	if (tid)
+		syscall(SYS_tgkill, getpid(), tid, VMM_TIMER_SIGNAL);
+	atomic_fetch_sub(&vm->kickers, 1);
+}
+
+/*
+ * After this no kick can reach the thread: a kicker that read the thread
+ * id before it was cleared has sent its signal (still blocked, so
+ * pending, then drained) by the time the count is back to zero.
+ */
+static void stop_kicks(struct vmm *vm)
+{
+	atomic_store(&vm->run_tid, 0);
+	while (atomic_load(&vm->kickers))
+		sched_yield();
 }
 
 void irq_run_end(struct vmm *vm)
@@ -468,6 +497,7 @@ void irq_run_end(struct vmm *vm)
 
 	if (!ic || !ic->mask_saved)
 		return;
+	stop_kicks(vm);
 	if (ic->have_timer)
 		timer_arm(ic, UINT64_MAX);
 	irq_after_eintr(vm);	/* no stale signal left for the embedder */

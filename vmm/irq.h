@@ -50,6 +50,13 @@ int irq_before_run(struct vmm *vm);
 void irq_after_eintr(struct vmm *vm);
 /* KVM_EXIT_IOAPIC_EOI. */
 void irq_ioapic_eoi(struct vmm *vm, unsigned vector);
+/*
+ * Make the thread in vmm_run() leave KVM_RUN now (or not enter it): sends
+ * it VMM_TIMER_SIGNAL, blocked there outside KVM_RUN, so it stays pending
+ * until the next entry or irq_run_end() drains it.  Async-signal-safe and
+ * callable from any thread; nothing is sent once irq_run_end() began.
+ */
+void irq_kick_thread(struct vmm *vm);
 /* Thread set-up at the start of vmm_run() and undone at its end. */
 int irq_run_begin(struct vmm *vm);
 void irq_run_end(struct vmm *vm);

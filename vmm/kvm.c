@@ -8,6 +8,19 @@
 
 #include "vmm/kvm.h"
 
+const unsigned long kvm_ioctl_requests[] = {
+	KVM_GET_API_VERSION, KVM_CHECK_EXTENSION, KVM_GET_VCPU_MMAP_SIZE,
+	KVM_CREATE_VM, KVM_CREATE_VCPU, KVM_CREATE_IRQCHIP, KVM_CREATE_PIT2,
+	KVM_SET_TSS_ADDR, KVM_SET_IDENTITY_MAP_ADDR, KVM_SET_USER_MEMORY_REGION,
+	KVM_IRQ_LINE, KVM_ENABLE_CAP, KVM_SET_GSI_ROUTING, KVM_SIGNAL_MSI,
+	KVM_INTERRUPT, KVM_SET_SIGNAL_MASK, KVM_GET_SUPPORTED_CPUID,
+	KVM_SET_CPUID2, KVM_RUN, KVM_GET_REGS, KVM_SET_REGS, KVM_GET_SREGS,
+	KVM_SET_SREGS, KVM_GET_FPU, KVM_SET_FPU, KVM_GET_XSAVE, KVM_SET_XSAVE,
+	KVM_MEMORY_ENCRYPT_OP, KVM_MEMORY_ENCRYPT_REG_REGION,	/* sev/sev.c */
+};
+const unsigned kvm_ioctl_request_count =
+	sizeof(kvm_ioctl_requests) / sizeof(kvm_ioctl_requests[0]);
+
 /* ioctl() with EINTR retried (except KVM_RUN) and -errno on failure. */
 static int xioctl(int fd, unsigned long req, void *arg)
 {

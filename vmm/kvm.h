@@ -46,4 +46,13 @@ int kvm_set_fpu(int vcpu_fd, const struct kvm_fpu *fpu);
 int kvm_get_xsave(int vcpu_fd, struct kvm_xsave *xs);
 int kvm_set_xsave(int vcpu_fd, const struct kvm_xsave *xs);
 
+/*
+ * Every ioctl request the wrappers above and sev/ issue, for the seccomp
+ * filter (vmm/sandbox.c): a reset rebuilds the VM, so all of them can come
+ * after the first KVM_RUN.  A request missing here kills a sandboxed VMM
+ * with SIGSYS the first time it is used.
+ */
+extern const unsigned long kvm_ioctl_requests[];
+extern const unsigned kvm_ioctl_request_count;
+
 #endif

@@ -12,6 +12,7 @@
 
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <linux/kvm.h>
@@ -57,6 +58,7 @@ struct vmm {
 	struct sev_measurement sev_measurement;
 	bool sev_measured;
 	bool sev_finished;
+	bool sandboxed;			/* vmm_sandbox() done on some thread */
 
 	/* Buses and devices. */
 	struct bus pio;
@@ -66,8 +68,14 @@ struct vmm {
 	struct vmm_host host;
 
 	/* Run-loop state. */
-	volatile sig_atomic_t stop_reason;	/* -1 none, else vmm_exit_reason */
-	volatile sig_atomic_t input_kicked;
+	/* Set by vmm_stop()/vmm_kick() from any thread or signal handler
+	 * (lock-free atomics: async-signal-safe). */
+	_Atomic int stop_reason;	/* -1 none, else vmm_exit_reason */
+	_Atomic int input_kicked;
+	/* The thread inside vmm_run() (0: none), and how many vmm_stop()/
+	 * vmm_kick() calls are between reading it and signalling it. */
+	_Atomic pid_t run_tid;
+	_Atomic int kickers;
 	enum vmm_request request;
 	uint8_t inbuf[256];
 	unsigned in_len, in_pos;

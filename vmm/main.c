@@ -56,6 +56,7 @@ static const char usage_text[] =
 "  --timeout SECONDS   stop the guest after SECONDS\n"
 "  --stats             print exit and device statistics at the end\n"
 "  --fwcfg NAME=STRING offer STRING to the guest as fw_cfg file NAME (up to 8)\n"
+"  --no-sandbox        do not confine the VMM with seccomp before the guest runs\n"
 "\n"
 "AMD SEV (CODE encrypted and measured at launch; VARS stays plaintext):\n"
 "  --sev | --sev-es    launch as an SEV or SEV-ES guest\n"
@@ -80,7 +81,8 @@ static const char usage_text[] =
 "  4  the guest crashed (triple fault with --no-reboot, an instruction the\n"
 "     VMM cannot emulate, a failed VM entry)\n"
 "  5  --timeout expired\n"
-"  6  stopped by SIGINT or SIGTERM\n";
+"  6  stopped by SIGINT or SIGTERM\n"
+"  159  (killed by SIGSYS) a system call outside the sandbox: a VMM bug\n";
 
 struct options {
 	const char *firmware;
@@ -88,6 +90,7 @@ struct options {
 	const char *debugcon;
 	bool vars_readonly;
 	bool stats;
+	bool no_sandbox;
 	unsigned timeout;
 	struct vmm_fwcfg_file fwcfg[8];
 	const char *sev_measurement;
@@ -202,7 +205,7 @@ enum { OPT_FIRMWARE = 256, OPT_VARS, OPT_VARS_RO, OPT_MEMORY, OPT_PHYS_BITS,
        OPT_DEBUGCON, OPT_NO_REBOOT, OPT_NO_ROMD, OPT_TIMEOUT, OPT_STATS,
        OPT_FWCFG, OPT_SEV, OPT_SEV_ES, OPT_SEV_BACKEND, OPT_SEV_POLICY,
        OPT_SEV_DH_CERT, OPT_SEV_SESSION, OPT_SEV_MEASUREMENT, OPT_SEV_TIK,
-       OPT_SEV_INIT2, OPT_IRQCHIP,
+       OPT_SEV_INIT2, OPT_IRQCHIP, OPT_NO_SANDBOX,
        OPT_HELP };
 
 static const struct option long_options[] = {
@@ -227,6 +230,7 @@ static const struct option long_options[] = {
 	{ "sev-tik", required_argument, NULL, OPT_SEV_TIK },
 	{ "sev-init2", no_argument, NULL, OPT_SEV_INIT2 },
 	{ "irqchip", required_argument, NULL, OPT_IRQCHIP },
+	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -253,6 +257,7 @@ static int parse_option(struct options *o, int opt, char *arg)
 			return usage_error("--timeout %s: want whole seconds > 0", arg);
 		return 0;
 	case OPT_STATS: o->stats = true; return 0;
+	case OPT_NO_SANDBOX: o->no_sandbox = true; return 0;
 	case OPT_IRQCHIP:
 		if (strcmp(arg, "kernel") && strcmp(arg, "split"))
 			return usage_error("--irqchip %s: want kernel or split", arg);
@@ -486,25 +491,40 @@ static void log_stderr(void *opaque, enum vmm_log_level level, const char *msg)
 	fprintf(stderr, "vmm: %s: %s\n", tag[level], msg);
 }
 
-/* Peak resident set of this process image (VmHWM: reset at exec). */
-static long peak_rss_kib(void)
-{
-	char line[128];
-	long kib = -1;
-	FILE *f = fopen("/proc/self/status", "r");
+/* What --stats needs after the run, gathered before the sandbox closes
+ * the file system: /proc/self/status stays open for the peak RSS. */
+struct stats_ctx {
+	int status_fd;
+	struct vmm_host_info host;
+};
 
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmHWM: %ld kB", &kib) == 1)
-			break;
-	if (f)
-		fclose(f);
+static void stats_prepare(struct stats_ctx *c, bool wanted)
+{
+	c->status_fd = wanted ? open("/proc/self/status", O_RDONLY | O_CLOEXEC) : -1;
+	vmm_host_info(&c->host);
+}
+
+/* Peak resident set of this process image (VmHWM: reset at exec). */
+static long peak_rss_kib(int status_fd)
+{
+	char buf[4096];
+	const char *line;
+	ssize_t n = status_fd < 0 ? -1 : pread(status_fd, buf, sizeof(buf) - 1, 0);
+	long kib = -1;
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	line = strstr(buf, "\nVmHWM:");
+	if (line && sscanf(line + 1, "VmHWM: %ld kB", &kib) != 1)
+		kib = -1;
 	return kib;
 }
 
-static void print_stats(const struct vmm *vm)
+static void print_stats(const struct vmm *vm, const struct stats_ctx *c)
 {
 	struct vmm_stats s;
-	struct vmm_host_info h;
+	const struct vmm_host_info *hp = &c->host;
 	uint64_t emulated = 0;
 
 	vmm_get_stats(vm, &s);
@@ -536,12 +556,11 @@ static void print_stats(const struct vmm *vm)
 		s.timer_irqs, s.timer_coalesced, s.timer_late,
 		s.timer_late_max_ns / 1000, s.pic_injections, s.pic_spurious,
 		s.ioapic_msis, s.ioapic_eois);
-	fprintf(stderr, "stats: peak resident %ld KiB\n", peak_rss_kib());
-	vmm_host_info(&h);
+	fprintf(stderr, "stats: peak resident %ld KiB\n", peak_rss_kib(c->status_fd));
 	fprintf(stderr, "stats: kvm %s (%s%s%s), x87/MXCSR fixups %s\n",
-		vmm_host_kind_name(h.kind), h.module[0] ? h.module : "no KVM module",
-		h.hypervisor[0] ? " in " : "", h.hypervisor,
-		h.insn_fixups ? "needed" : "not needed");
+		vmm_host_kind_name(hp->kind), hp->module[0] ? hp->module : "no KVM module",
+		hp->hypervisor[0] ? " in " : "", hp->hypervisor,
+		hp->insn_fixups ? "needed" : "not needed");
 }
 
 static int status_of(const struct vmm_exit *ex)
@@ -563,10 +582,25 @@ static int create_status(int rc)
 							      : EXIT_HOST_ERROR;
 }
 
+/* Everything is open and set up: from here on only the run loop's calls. */
+static int sandbox(struct options *o, struct vmm *vm, const struct stats_ctx *c)
+{
+	int rc;
+
+	if (o->no_sandbox)
+		return 0;
+	rc = vmm_sandbox(vm, &c->status_fd, c->status_fd >= 0, 0);
+	if (rc < 0)
+		fprintf(stderr, "vmm: %s (--no-sandbox runs without it)\n",
+			vmm_strerror(vm));
+	return rc;
+}
+
 static int boot(struct options *o)
 {
 	struct vmm *vm;
 	struct vmm_exit ex;
+	struct stats_ctx sc;
 	int rc;
 
 	rc = vmm_create(&o->cfg, &vm);
@@ -580,9 +614,15 @@ static int boot(struct options *o)
 		vmm_destroy(vm);
 		return rc;
 	}
+	stats_prepare(&sc, o->stats);
 	signal_vm = vm;
 	install_signals();
 	console_raw();
+	if (sandbox(o, vm, &sc) < 0) {
+		console_restore();
+		vmm_destroy(vm);
+		return EXIT_HOST_ERROR;
+	}
 	if (o->timeout)
 		alarm(o->timeout);
 	rc = vmm_run(vm, &ex);
@@ -592,7 +632,7 @@ static int boot(struct options *o)
 	if (ex.reason != VMM_EXIT_POWEROFF)
 		fprintf(stderr, "vmm: %s\n", ex.detail);
 	if (o->stats)
-		print_stats(vm);
+		print_stats(vm, &sc);
 	vmm_destroy(vm);
 	return rc < 0 ? EXIT_HOST_ERROR : status_of(&ex);
 }

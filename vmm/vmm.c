@@ -14,6 +14,7 @@
 
 #include "devices/pflash/pflash.h"
 #include "firmware/varstore.h"
+#include "vmm/irq.h"
 #include "vmm/layout.h"
 #include "vmm/machine.h"
 #include "vmm/sev_glue.h"
@@ -242,18 +243,36 @@ int vmm_create(const struct vmm_config *cfg, struct vmm **out)
 	return rc;
 }
 
+/*
+ * From the thread in vmm_run() (a signal handler there) immediate_exit
+ * ends a KVM_RUN about to start; from any other thread only the signal of
+ * irq_kick_thread() is used, since the kvm_run page of a guest being reset
+ * may be replaced under it.  Outside vmm_run() the request just waits:
+ * the loop looks at it before every KVM_RUN.
+ */
+static void kick(struct vmm *vm)
+{
+	if (atomic_load(&vm->run_tid) != gettid())
+		irq_kick_thread(vm);
+	else if (vm->run)
+		vm->run->immediate_exit = 1;
+}
+
 void vmm_stop(struct vmm *vm, enum vmm_exit_reason why)
 {
-	vm->stop_reason = (sig_atomic_t)why;
-	if (vm->run)
-		vm->run->immediate_exit = 1;
+	atomic_store(&vm->stop_reason, (int)why);
+	kick(vm);
 }
 
 void vmm_kick(struct vmm *vm)
 {
-	vm->input_kicked = 1;
-	if (vm->run)
-		vm->run->immediate_exit = 1;
+	atomic_store(&vm->input_kicked, 1);
+	kick(vm);
+}
+
+const char *vmm_version(void)
+{
+	return VMM_VERSION_STRING;
 }
 
 const char *vmm_strerror(const struct vmm *vm)

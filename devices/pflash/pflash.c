@@ -376,6 +376,11 @@ uint8_t *pflash_mem(struct pflash *pf)
 	return pf->mem;
 }
 
+int pflash_fd(const struct pflash *pf)
+{
+	return pf ? pf->fd : -1;
+}
+
 uint64_t pflash_size(const struct pflash *pf)
 {
 	return pf->size;

@@ -107,6 +107,9 @@ int pflash_open(int fd, enum pflash_mode mode, bool use_romd,
 /* The image: pflash_size() bytes, page-aligned, for the memslot. */
 uint8_t *pflash_mem(struct pflash *pf);
 uint64_t pflash_size(const struct pflash *pf);
+/* The descriptor the device writes its file through (its own duplicate,
+ * for the sandbox's list of descriptors in use), or -1. */
+int pflash_fd(const struct pflash *pf);
 
 /*
  * The bus device (offsets within the VARS window).  read/write return 0,

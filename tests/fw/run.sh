@@ -121,7 +121,7 @@ run_bg() {
 	local fwcase=$1 stdin=$2 note=$3 action=$4 t0 i dog
 	vmm_args "$fwcase"
 	t0=$(date +%s%N)
-	"$VMM" "${ARGS[@]}" --timeout 20 <"$stdin" >"$OUT" 2>"$ERR" 3>&- &
+	"$VMM" "${ARGS[@]}" ${ARGS_EXTRA:-} --timeout 20 <"$stdin" >"$OUT" 2>"$ERR" 3>&- &
 	PID=$!
 	(sleep 60 && kill -KILL "$PID") >/dev/null 2>&1 3>&- &
 	dog=$!
@@ -630,6 +630,24 @@ expect_note looping
 expect_not_done
 report
 
+# The VMM runs the guest under its seccomp filter (mode 2 in
+# /proc/PID/status), and without one with --no-sandbox.
+seccomp_is() {
+	local got
+	got=$(awk '$1 == "Seccomp:" { print $2 }' "/proc/$PID/status" 2>/dev/null)
+	[ "$got" = "$1" ] || why "Seccomp: '${got:-none}' in /proc/$PID/status, want $1"
+}
+FWNAME=signal
+start sandboxed
+run_bg signal /dev/null looping 'seccomp_is 2; kill -TERM $PID'
+expect_status 6
+report
+
+start no-sandbox
+ARGS_EXTRA=--no-sandbox run_bg signal /dev/null looping 'seccomp_is 0; kill -TERM $PID'
+expect_status 6
+report
+
 # A second VMM on a VARS file in use is refused (status 2) before it runs
 # anything; the first one is then stopped.
 FWNAME=signal
@@ -654,6 +672,33 @@ for c in bad-insn x87-mmio; do
 	expect_not_done
 	report
 done
+
+# The example embedder (examples/embedder.c), built by tests/install/run.sh
+# against a DESTDIR install with pkg-config only: it runs the "timeout"
+# case (a loop without exits) on a thread of its own and stops it from its
+# main thread once the guest says it is looping.
+FWNAME=embedder
+start embedder
+EMB=$B/install-test/embedder
+if [ ! -x "$EMB" ] && [ -w "$B" ]; then
+	tests/install/run.sh "$B" >"$W/install.log" 2>&1
+fi
+if [ ! -x "$EMB" ] || [ ! -f "$B/install-test/libdir" ]; then
+	why "$EMB is missing (tests/install/run.sh builds it)"
+else
+	t0=$(date +%s%N)
+	LD_LIBRARY_PATH=$B/install-test/$(cat "$B/install-test/libdir") \
+		timeout -k 5 60 "$EMB" "$FW" >"$OUT" 2>"$ERR"
+	ST=$?
+	SECS=$(( ($(date +%s%N) - t0) / 1000000 ))
+	expect_status 0
+	grep -q '^embedder: vmm_run returned 0, exit reason 3 (stopped): stopped from another thread$' \
+		"$OUT" || why "embedder: '$(grep -m1 'vmm_run returned' "$OUT")'"
+	sed -n 's/^embedder: exits \([0-9]*\) (io \([0-9]*\), mmio \([0-9]*\), emulation \([0-9]*\), kicks \([0-9]*\))$/exits \1\nio \2\nmmio \3\nemulation \4\nkicks \5/p' \
+		"$OUT" >"$STATS"
+	[ "$(stat kicks)" -ge 1 ] 2>/dev/null || why "no kick counted: the stop did not interrupt KVM_RUN"
+fi
+report
 
 SUITE_MS=$(( ($(date +%s%N) - SUITE_START) / 1000000 ))
 echo "fw: $((PASSED + FAILED)) cases in $((SUITE_MS / 1000)).$(printf %03d $((SUITE_MS % 1000))) s"

@@ -2,7 +2,10 @@
 # The VMM under valgrind memcheck on test-firmware cases that cover every
 # path of the run loop: device exits, pflash program/erase/persistence,
 # instruction fixups, guest reset (machine rebuild), power-off.  Any memcheck
-# error or definite leak fails the case.
+# error or definite leak fails the case.  --no-sandbox: valgrind runs the
+# program's system calls itself and cannot run under a seccomp filter
+# (seccomp_init fails there); the filter is tested by test_sandbox (ASan)
+# and by the fw and OVMF suites, which run with it.
 set -u
 B=$(realpath "${1:-build}")
 VMM=$B/vmm
@@ -18,7 +21,7 @@ vg() {
 	truncate -s 131072 "$W/$name.vars"
 	timeout -k 5 300 valgrind -q --error-exitcode=99 --leak-check=full \
 		--errors-for-leak-kinds=definite --log-file="$W/$name.vg" \
-		"$VMM" --firmware "$FW" --vars "$W/$name.vars" --timeout 120 \
+		"$VMM" --no-sandbox --firmware "$FW" --vars "$W/$name.vars" --timeout 120 \
 		--debugcon "$W/$name.debugcon" "$@" </dev/null >/dev/null 2>"$W/$name.err"
 	st=$?
 	if [ "$st" = "$want" ] && [ ! -s "$W/$name.vg" ]; then

@@ -9,9 +9,21 @@
  * sandboxes itself; the library duplicates what it keeps.
  *
  * One VM runs on the thread that calls vmm_run(): one vCPU, one event loop.
- * To interrupt a running guest (console input, stop, timeout) call
- * vmm_kick()/vmm_stop() from a signal handler on that thread, or send that
- * thread a signal whose handler calls them: KVM_RUN then returns at once.
+ *
+ * Threads: a struct vmm belongs to one thread at a time; calls on it are
+ * not serialised, except vmm_stop() and vmm_kick(), which may be called
+ * from any thread and from signal handlers at any time between
+ * vmm_create() returning and vmm_destroy() being called, and take effect
+ * at once even when the guest never exits (KVM_RUN is interrupted).
+ * Different VMs on different threads are independent.  Functions without
+ * a VM (vmm_version, vmm_host_info, vmm_host_kind_name,
+ * vmm_stats_insn_name) are thread-safe.
+ *
+ * Signals: none is handled by the library.  While vmm_run() runs, the
+ * signal SIGRTMAX-1 is blocked in its thread (and open only inside
+ * KVM_RUN): the library's timers and vmm_stop()/vmm_kick() from other
+ * threads use it, and it is drained before vmm_run() returns.  An embedder
+ * must not use that signal itself.
  */
 #ifndef VMM_H
 #define VMM_H
@@ -25,6 +37,12 @@ extern "C" {
 #endif
 
 #define VMM_API __attribute__((visibility("default")))
+
+/* The version of this header; vmm_version() gives the library's. */
+#define VMM_VERSION_MAJOR 0
+#define VMM_VERSION_MINOR 1
+#define VMM_VERSION_PATCH 0
+#define VMM_VERSION_STRING "0.1.0"
 
 struct vmm;
 
@@ -146,9 +164,12 @@ struct vmm_stats {
 VMM_API int vmm_create(const struct vmm_config *cfg, struct vmm **out);
 /* Run until power-off, reset (NO_REBOOT), crash, stop or error. */
 VMM_API int vmm_run(struct vmm *vm, struct vmm_exit *exit);
-/* Async-signal-safe: end vmm_run() with (why) at the next exit. */
+/*
+ * End vmm_run() with (why) now; before vmm_run(), make the next one return
+ * at once.  Thread-safe and async-signal-safe.
+ */
 VMM_API void vmm_stop(struct vmm *vm, enum vmm_exit_reason why);
-/* Async-signal-safe: console input may be ready; look at the next exit. */
+/* Console input may be ready: look now.  Thread- and async-signal-safe. */
 VMM_API void vmm_kick(struct vmm *vm);
 VMM_API const char *vmm_strerror(const struct vmm *vm);
 VMM_API void vmm_get_stats(const struct vmm *vm, struct vmm_stats *st);
@@ -197,6 +218,30 @@ struct vmm_host_info {
 VMM_API void vmm_host_info(struct vmm_host_info *info);
 /* "native", "nested", "pvm" or "unknown". */
 VMM_API const char *vmm_host_kind_name(enum vmm_host_kind kind);
+
+/*
+ * Confine the calling thread with a seccomp filter to the system calls
+ * vmm_run() and vmm_destroy() of (vm) make: ioctl only with KVM's requests
+ * (and the terminal's on the console), reads and writes only on the
+ * descriptors the VM holds, stdio and the (nfds) descriptors in (fds)
+ * (at most VMM_SANDBOX_MAX_FDS, say the embedder's log file), no opening
+ * or naming of files, no sockets, no exec, no executable mappings.  A call
+ * outside the filter kills the process with SIGSYS, or with
+ * VMM_SANDBOX_LOG is only logged by the kernel (audit) and allowed: for
+ * finding what a log callback needs.  Call it after vmm_create() and
+ * whatever the embedder sets up, before vmm_run(), on the thread that then
+ * runs and destroys the VM; only that thread (and threads it creates
+ * later) is filtered, never the others.  Anything a log callback does on
+ * that thread is under the filter too.  Irreversible.  -EINVAL for
+ * unknown flags, -EALREADY the second time.
+ */
+#define VMM_SANDBOX_LOG     (1u << 0)
+#define VMM_SANDBOX_MAX_FDS 16
+VMM_API int vmm_sandbox(struct vmm *vm, const int *fds, unsigned nfds,
+			unsigned flags);
+
+/* The library's version, "MAJOR.MINOR.PATCH". */
+VMM_API const char *vmm_version(void);
 
 /* Flush VARS, release everything.  NULL is fine. */
 VMM_API void vmm_destroy(struct vmm *vm);
