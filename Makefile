@@ -64,7 +64,7 @@ SONAME   := libvmm.so.$(SOMAJOR)
 SHLIB    := $(O)/libvmm.so.$(VERSION)
 
 all: $(O)/libvmm.a $(SHLIB) $(O)/vmm $(UNIT_BINS) $(REPLAY_BINS) \
-	$(FW_IMAGE)
+	$(O)/tests/kvm_replay_vm $(O)/tests/restore_test $(FW_IMAGE)
 
 $(O)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -151,9 +151,32 @@ check-fw: all
 check-ovmf: all
 	tests/run-checks.sh ovmf
 
-fuzz: $(FUZZ_BINS)
-	@for f in $(FUZZ_BINS); do n=$${f##*/fuzz_}; mkdir -p $(O)/fuzz/corpus-$$n; \
-		$$f -max_total_time=$${FUZZ_SECONDS:-60} $(O)/fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; done
+# The whole-VM target needs KVM: its corpus is replayed by the fw suite.
+VMFUZZ_SRCS := tests/fuzz/vm/fuzz_vm.c tests/fuzz/vm/harness.c
+VMFUZZ_HDRS := tests/fuzz/vm/harness.h vmm/include/vmm.h
+
+$(O)/tests/kvm_replay_vm: $(VMFUZZ_SRCS) $(VMFUZZ_HDRS) tests/fuzz/replay.c $(O)/san/libvmm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -DFUZZ_VM_TWICE -o $@ \
+		$(VMFUZZ_SRCS) tests/fuzz/replay.c $(O)/san/libvmm.a $(TEST_LDLIBS)
+
+$(O)/tests/restore_test: tests/fuzz/vm/restore_test.c tests/fuzz/vm/harness.c $(VMFUZZ_HDRS) \
+		$(O)/san/libvmm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -o $@ tests/fuzz/vm/restore_test.c \
+		tests/fuzz/vm/harness.c $(O)/san/libvmm.a $(TEST_LDLIBS)
+
+$(O)/fuzz/fuzz_vm: $(VMFUZZ_SRCS) $(VMFUZZ_HDRS) $(LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(CPPFLAGS) -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined \
+		-o $@ $(VMFUZZ_SRCS) $(LIB_SRCS) $(TEST_LDLIBS)
+
+fuzz: $(FUZZ_BINS) $(O)/fuzz/fuzz_vm $(FW_IMAGE)
+	@for f in $(FUZZ_BINS) $(O)/fuzz/fuzz_vm; do n=$${f##*/fuzz_}; \
+		if [ $$n = vm ] && [ ! -w /dev/kvm ]; then echo "SKIP fuzz vm: no usable /dev/kvm"; continue; fi; \
+		mkdir -p $(O)/fuzz/corpus-$$n; \
+		VMM_FUZZ_FIRMWARE=$(FW_IMAGE) $$f -max_total_time=$${FUZZ_SECONDS:-60} \
+			$(O)/fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; done
 
 BENCH_N ?= 20000
 $(O)/bench/bare: tests/bench/bare.c

@@ -28,6 +28,14 @@ struct vmm_device_ops {
 		     uint32_t len);
 	/* Machine reset (power-on state).  Optional. */
 	void (*reset)(void *opaque);
+	/*
+	 * Bytes at (opaque) that are the device's whole state, for in-process
+	 * snapshot/restore (vmm_snapshot()): copied as they are, so the state
+	 * owns no memory that changes at run time (pointers to its host and
+	 * to set-up data stay valid in the same process).  0: not copied
+	 * (stateless, or saved by its owner, like the pflash).
+	 */
+	size_t state_size;
 };
 
 struct vmm_device {
@@ -41,6 +49,7 @@ enum vmm_request {
 	VMM_REQ_NONE = 0,
 	VMM_REQ_RESET,    /* guest asked for a platform reset */
 	VMM_REQ_POWEROFF, /* ACPI S5 */
+	VMM_REQ_HARNESS,  /* VMM_F_HARNESS: the guest wrote the harness port */
 };
 
 /*

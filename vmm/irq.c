@@ -424,6 +424,8 @@ int irq_before_run(struct vmm *vm)
 	if (!ic)
 		return 0;
 	next = run_timers(vm, ic);
+	if (vm->run_deadline && vm->run_deadline < next)
+		next = vm->run_deadline;	/* vmm_set_limits() */
 	if (ic->split) {
 		if (ic->routes_dirty) {
 			rc = load_routes(ic);
@@ -443,6 +445,43 @@ int irq_before_run(struct vmm *vm)
 	if (rc < 0)
 		return vmm_fail(vm, rc, "timer: %s", strerror(-rc));
 	return 0;
+}
+
+/* --- snapshot/restore ------------------------------------------------------ */
+
+/* What the interrupt glue keeps beside the devices (which the bus walk of
+ * snapshot.c copies): the IOAPIC's routes as last loaded into KVM. */
+struct irq_saved {
+	struct ioapic_msi msi[LAYOUT_IOAPIC_PINS];
+	bool masked[LAYOUT_IOAPIC_PINS];
+	uint64_t pit_irqs;
+};
+
+size_t irq_state_size(void)
+{
+	return sizeof(struct irq_saved);
+}
+
+void irq_save(struct vmm *vm, void *buf)
+{
+	struct irqchip *ic = chip(vm);
+	struct irq_saved *sv = buf;
+
+	memcpy(sv->msi, ic->msi, sizeof(sv->msi));
+	memcpy(sv->masked, ic->masked, sizeof(sv->masked));
+	sv->pit_irqs = ic->pit_irqs;
+}
+
+void irq_load(struct vmm *vm, const void *buf)
+{
+	struct irqchip *ic = chip(vm);
+	const struct irq_saved *sv = buf;
+
+	memcpy(ic->msi, sv->msi, sizeof(ic->msi));
+	memcpy(ic->masked, sv->masked, sizeof(ic->masked));
+	ic->pit_irqs = sv->pit_irqs;
+	ic->routes_dirty = ic->split;	/* KVM gets them before the next entry */
+	ic->armed = UINT64_MAX;		/* deadlines changed: re-arm */
 }
 
 /* --- the thread ---------------------------------------------------------- */

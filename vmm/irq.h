@@ -61,4 +61,9 @@ void irq_kick_thread(struct vmm *vm);
 int irq_run_begin(struct vmm *vm);
 void irq_run_end(struct vmm *vm);
 
+/* Snapshot/restore of the interrupt glue (not the devices themselves). */
+size_t irq_state_size(void);
+void irq_save(struct vmm *vm, void *buf);
+void irq_load(struct vmm *vm, const void *buf);
+
 #endif

@@ -16,6 +16,11 @@ const unsigned long kvm_ioctl_requests[] = {
 	KVM_INTERRUPT, KVM_SET_SIGNAL_MASK, KVM_GET_SUPPORTED_CPUID,
 	KVM_SET_CPUID2, KVM_RUN, KVM_GET_REGS, KVM_SET_REGS, KVM_GET_SREGS,
 	KVM_SET_SREGS, KVM_GET_FPU, KVM_SET_FPU, KVM_GET_XSAVE, KVM_SET_XSAVE,
+	KVM_GET_XCRS, KVM_SET_XCRS, KVM_GET_LAPIC, KVM_SET_LAPIC,
+	KVM_GET_VCPU_EVENTS, KVM_SET_VCPU_EVENTS, KVM_GET_DEBUGREGS,
+	KVM_SET_DEBUGREGS, KVM_GET_MP_STATE, KVM_SET_MP_STATE, KVM_GET_MSRS,
+	KVM_SET_MSRS, KVM_GET_IRQCHIP, KVM_SET_IRQCHIP, KVM_GET_PIT2,
+	KVM_SET_PIT2, KVM_GET_DIRTY_LOG,
 	KVM_MEMORY_ENCRYPT_OP, KVM_MEMORY_ENCRYPT_REG_REGION,	/* sev/sev.c */
 };
 const unsigned kvm_ioctl_request_count =
@@ -95,11 +100,11 @@ int kvm_set_identity_map_addr(int vm_fd, uint64_t addr)
 }
 
 int kvm_set_memslot(int vm_fd, uint32_t slot, uint64_t gpa, uint64_t size,
-		    void *hva, bool readonly)
+		    void *hva, uint32_t flags)
 {
 	struct kvm_userspace_memory_region r = {
 		.slot = slot,
-		.flags = readonly ? KVM_MEM_READONLY : 0,
+		.flags = flags,
 		.guest_phys_addr = gpa,
 		.memory_size = size, /* 0 deletes the slot */
 		.userspace_addr = (uint64_t)(unsigned long)hva,
@@ -241,4 +246,94 @@ int kvm_set_signal_mask(int vcpu_fd, const sigset_t *set)
 
 	memcpy(s.bits, set, sizeof(s.bits));
 	return xioctl(vcpu_fd, KVM_SET_SIGNAL_MASK, &s);
+}
+
+int kvm_get_xcrs(int vcpu_fd, struct kvm_xcrs *p)
+{
+	return xioctl(vcpu_fd, KVM_GET_XCRS, p);
+}
+
+int kvm_set_xcrs(int vcpu_fd, const struct kvm_xcrs *p)
+{
+	return xioctl(vcpu_fd, KVM_SET_XCRS, (void *)p);
+}
+
+int kvm_get_lapic(int vcpu_fd, struct kvm_lapic_state *p)
+{
+	return xioctl(vcpu_fd, KVM_GET_LAPIC, p);
+}
+
+int kvm_set_lapic(int vcpu_fd, const struct kvm_lapic_state *p)
+{
+	return xioctl(vcpu_fd, KVM_SET_LAPIC, (void *)p);
+}
+
+int kvm_get_vcpu_events(int vcpu_fd, struct kvm_vcpu_events *p)
+{
+	return xioctl(vcpu_fd, KVM_GET_VCPU_EVENTS, p);
+}
+
+int kvm_set_vcpu_events(int vcpu_fd, const struct kvm_vcpu_events *p)
+{
+	return xioctl(vcpu_fd, KVM_SET_VCPU_EVENTS, (void *)p);
+}
+
+int kvm_get_debugregs(int vcpu_fd, struct kvm_debugregs *p)
+{
+	return xioctl(vcpu_fd, KVM_GET_DEBUGREGS, p);
+}
+
+int kvm_set_debugregs(int vcpu_fd, const struct kvm_debugregs *p)
+{
+	return xioctl(vcpu_fd, KVM_SET_DEBUGREGS, (void *)p);
+}
+
+int kvm_get_mp_state(int vcpu_fd, struct kvm_mp_state *p)
+{
+	return xioctl(vcpu_fd, KVM_GET_MP_STATE, p);
+}
+
+int kvm_set_mp_state(int vcpu_fd, const struct kvm_mp_state *p)
+{
+	return xioctl(vcpu_fd, KVM_SET_MP_STATE, (void *)p);
+}
+
+int kvm_get_msrs(int vcpu_fd, struct kvm_msrs *p)
+{
+	return xioctl(vcpu_fd, KVM_GET_MSRS, p);
+}
+
+int kvm_set_msrs(int vcpu_fd, const struct kvm_msrs *p)
+{
+	return xioctl(vcpu_fd, KVM_SET_MSRS, (void *)p);
+}
+
+int kvm_get_irqchip(int vm_fd, struct kvm_irqchip *p)
+{
+	return xioctl(vm_fd, KVM_GET_IRQCHIP, p);
+}
+
+int kvm_set_irqchip(int vm_fd, const struct kvm_irqchip *p)
+{
+	return xioctl(vm_fd, KVM_SET_IRQCHIP, (void *)p);
+}
+
+int kvm_get_pit2(int vm_fd, struct kvm_pit_state2 *p)
+{
+	return xioctl(vm_fd, KVM_GET_PIT2, p);
+}
+
+int kvm_set_pit2(int vm_fd, const struct kvm_pit_state2 *p)
+{
+	return xioctl(vm_fd, KVM_SET_PIT2, (void *)p);
+}
+
+int kvm_get_dirty_log(int vm_fd, uint32_t slot, void *bitmap)
+{
+	struct kvm_dirty_log log;
+
+	memset(&log, 0, sizeof(log));
+	log.slot = slot;
+	log.dirty_bitmap = bitmap;
+	return xioctl(vm_fd, KVM_GET_DIRTY_LOG, &log);
 }

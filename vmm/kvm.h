@@ -22,8 +22,9 @@ int kvm_create_irqchip(int vm_fd);
 int kvm_create_pit2(int vm_fd);
 int kvm_set_tss_addr(int vm_fd, uint64_t addr);
 int kvm_set_identity_map_addr(int vm_fd, uint64_t addr);
+/* (flags): KVM_MEM_READONLY, KVM_MEM_LOG_DIRTY_PAGES; size 0 deletes. */
 int kvm_set_memslot(int vm_fd, uint32_t slot, uint64_t gpa, uint64_t size,
-		    void *hva, bool readonly);
+		    void *hva, uint32_t flags);
 int kvm_irq_line(int vm_fd, uint32_t irq, int level);
 int kvm_enable_cap(int fd, uint32_t cap, uint64_t arg0);
 /* KVM_SET_GSI_ROUTING with (n) entries (the whole table is replaced). */
@@ -45,6 +46,27 @@ int kvm_get_fpu(int vcpu_fd, struct kvm_fpu *fpu);
 int kvm_set_fpu(int vcpu_fd, const struct kvm_fpu *fpu);
 int kvm_get_xsave(int vcpu_fd, struct kvm_xsave *xs);
 int kvm_set_xsave(int vcpu_fd, const struct kvm_xsave *xs);
+
+/* Snapshot and restore (vmm/snapshot.c). */
+int kvm_get_xcrs(int vcpu_fd, struct kvm_xcrs *x);
+int kvm_set_xcrs(int vcpu_fd, const struct kvm_xcrs *x);
+int kvm_get_lapic(int vcpu_fd, struct kvm_lapic_state *l);
+int kvm_set_lapic(int vcpu_fd, const struct kvm_lapic_state *l);
+int kvm_get_vcpu_events(int vcpu_fd, struct kvm_vcpu_events *e);
+int kvm_set_vcpu_events(int vcpu_fd, const struct kvm_vcpu_events *e);
+int kvm_get_debugregs(int vcpu_fd, struct kvm_debugregs *d);
+int kvm_set_debugregs(int vcpu_fd, const struct kvm_debugregs *d);
+int kvm_get_mp_state(int vcpu_fd, struct kvm_mp_state *m);
+int kvm_set_mp_state(int vcpu_fd, const struct kvm_mp_state *m);
+/* Both return the number of MSRs done (KVM stops at the first it cannot). */
+int kvm_get_msrs(int vcpu_fd, struct kvm_msrs *m);
+int kvm_set_msrs(int vcpu_fd, const struct kvm_msrs *m);
+int kvm_get_irqchip(int vm_fd, struct kvm_irqchip *c);
+int kvm_set_irqchip(int vm_fd, const struct kvm_irqchip *c);
+int kvm_get_pit2(int vm_fd, struct kvm_pit_state2 *p);
+int kvm_set_pit2(int vm_fd, const struct kvm_pit_state2 *p);
+/* The slot's dirty bitmap since the last call (and reset in KVM). */
+int kvm_get_dirty_log(int vm_fd, uint32_t slot, void *bitmap);
 
 /*
  * Every ioctl request the wrappers above and sev/ issue, for the seccomp

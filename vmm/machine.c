@@ -154,6 +154,11 @@ static int map_memory(struct vmm *vm)
 	int rc;
 
 	mem_init(&vm->mem, vm->vm_fd);
+	/* A snapshot outlives a reset: the new VM logs dirty pages too, and
+	 * what the old one wrote is unknown, so the next restore copies all. */
+	vm->mem.log_dirty = vm->snap != NULL;
+	if (vm->snap)
+		vm->snap_all_dirty = true;
 	rc = add_slot(vm, 0, LAYOUT_VGA_HOLE, vm->ram, false, "low RAM");
 	if (rc >= 0)
 		rc = add_slot(vm, 0xC0000, LAYOUT_BIOS_ALIAS - 0xC0000,

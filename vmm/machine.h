@@ -59,6 +59,12 @@ struct vmm {
 	bool sev_measured;
 	bool sev_finished;
 	bool sandboxed;			/* vmm_sandbox() done on some thread */
+	struct vmm_snapshot *snap;	/* the one live snapshot (snapshot.c) */
+	bool snap_all_dirty;		/* RAM changed in ways not logged */
+	uint64_t *snap_vmm_dirty;	/* RAM pages the VMM itself wrote */
+	uint64_t limit_exits, limit_ns;	/* vmm_set_limits(); 0: none */
+	uint64_t run_deadline;		/* CLOCK_MONOTONIC ns, 0: none */
+	uint32_t harness_value;		/* last dword on the harness port */
 
 	/* Buses and devices. */
 	struct bus pio;
@@ -92,6 +98,9 @@ int vmm_fail(struct vmm *vm, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void vmm_log(struct vmm *vm, enum vmm_log_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* snapshot.c: RAM the VMM writes on the guest's behalf (emulated stores). */
+void snapshot_ram_written(struct vmm *vm, const void *hva, size_t len);
 
 /* machine.c: the KVM side. */
 int machine_open_kvm(struct vmm *vm);

@@ -13,6 +13,13 @@ void mem_init(struct mem_map *mm, int vm_fd)
 	mm->vm_fd = vm_fd;
 }
 
+static uint32_t slot_flags(const struct mem_map *mm, const struct mem_slot *s)
+{
+	if (s->readonly)
+		return KVM_MEM_READONLY;
+	return mm->log_dirty ? KVM_MEM_LOG_DIRTY_PAGES : 0;
+}
+
 static bool overlaps(const struct mem_slot *s, uint64_t gpa, uint64_t end)
 {
 	return gpa < s->gpa + s->size && s->gpa < end;
@@ -35,7 +42,8 @@ int mem_add(struct mem_map *mm, uint64_t gpa, uint64_t size, void *hva,
 			return -EEXIST;
 	s = &mm->slots[mm->count];
 	*s = (struct mem_slot){ gpa, size, hva, readonly, false };
-	rc = kvm_set_memslot(mm->vm_fd, mm->count, gpa, size, hva, readonly);
+	rc = kvm_set_memslot(mm->vm_fd, mm->count, gpa, size, hva,
+			     slot_flags(mm, s));
 	if (rc < 0)
 		return rc;
 	s->mapped = true;
@@ -54,9 +62,24 @@ int mem_set_mapped(struct mem_map *mm, int slot, bool on)
 		return 0;
 	/* KVM cannot change a slot's flags in place: delete or re-create. */
 	rc = kvm_set_memslot(mm->vm_fd, (uint32_t)slot, s->gpa,
-			     on ? s->size : 0, s->hva, s->readonly);
+			     on ? s->size : 0, s->hva, slot_flags(mm, s));
 	if (rc == 0)
 		s->mapped = on;
+	return rc;
+}
+
+int mem_set_log_dirty(struct mem_map *mm, bool on)
+{
+	int rc = 0;
+
+	mm->log_dirty = on;
+	for (unsigned i = 0; rc == 0 && i < mm->count; i++) {
+		struct mem_slot *s = &mm->slots[i];
+
+		if (s->mapped && !s->readonly)
+			rc = kvm_set_memslot(mm->vm_fd, i, s->gpa, s->size, s->hva,
+					     slot_flags(mm, s));
+	}
 	return rc;
 }
 

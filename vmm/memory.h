@@ -23,6 +23,7 @@ struct mem_slot {
 
 struct mem_map {
 	int vm_fd;
+	bool log_dirty;	/* writable slots carry KVM_MEM_LOG_DIRTY_PAGES */
 	struct mem_slot slots[MEM_MAX_SLOTS];
 	unsigned count;
 };
@@ -36,6 +37,11 @@ int mem_add(struct mem_map *mm, uint64_t gpa, uint64_t size, void *hva,
 	    bool readonly);
 /* Register (on) or delete (off) an existing slot, keeping its entry. */
 int mem_set_mapped(struct mem_map *mm, int slot, bool on);
+/*
+ * Dirty logging on every writable slot from now on (or off), for
+ * snapshot/restore.  KVM changes the flag of a slot in place.
+ */
+int mem_set_log_dirty(struct mem_map *mm, bool on);
 /*
  * Host pointer for [gpa, gpa + len) when it lies inside ONE slot that is
  * mapped (and writable when (write)), else NULL.

@@ -35,6 +35,7 @@ struct platform {
 	/* Split irqchip: port 0x61 is the PIT's, inside the i8042's 0x60-0x64
 	 * window, so the i8042 sits at 0x60 and, through this, at 0x64. */
 	struct vmm_device kbd_cmd;
+	struct vmm_device harness;	/* VMM_F_HARNESS only */
 };
 
 static int kbd_cmd_read(void *opaque, uint64_t off, void *data, uint32_t len)
@@ -197,6 +198,32 @@ static int create_devices(struct vmm *vm, struct platform *p)
 	return rc;
 }
 
+_Static_assert(LAYOUT_PORT_HARNESS == VMM_HARNESS_PORT, "one harness port");
+
+/* The fuzzing harness's port (VMM_F_HARNESS): a dword OUT ends vmm_run(). */
+static int harness_read(void *opaque, uint64_t offset, void *data, uint32_t len)
+{
+	(void)opaque; (void)offset; (void)data; (void)len;
+	return 0;	/* all-ones, as pre-filled */
+}
+
+static int harness_write(void *opaque, uint64_t offset, const void *data,
+			 uint32_t len)
+{
+	struct vmm *vm = opaque;
+
+	if (offset != 0 || len != 4)
+		return -EINVAL;
+	vm->harness_value = (uint32_t)dev_load_le(data, len);
+	host_request(vm, VMM_REQ_HARNESS);
+	return 0;
+}
+
+static const struct vmm_device_ops harness_ops = {
+	.read = harness_read,
+	.write = harness_write,
+};
+
 struct pio_window {
 	uint16_t base, len;
 	struct vmm_device *dev;
@@ -217,6 +244,10 @@ static int place_devices(struct vmm *vm, struct platform *p)
 
 	for (size_t i = 0; i < sizeof(pio) / sizeof(pio[0]) && !rc; i++)
 		rc = bus_register(&vm->pio, pio[i].base, pio[i].len, pio[i].dev);
+	if (!rc && vm->cfg.flags & VMM_F_HARNESS) {
+		p->harness = (struct vmm_device){ "harness", &harness_ops, vm };
+		rc = bus_register(&vm->pio, LAYOUT_PORT_HARNESS, 4, &p->harness);
+	}
 	if (!rc && vm->vars)
 		rc = bus_register(&vm->mmio, vm->vars_gpa, pflash_size(vm->vars),
 				  pflash_device(vm->vars));

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "devices/pflash/pflash.h"
 #include "vmm/emu/emu.h"
@@ -87,11 +88,13 @@ static int emu_read(void *opaque, uint64_t gpa, void *buf, size_t len)
 
 static int emu_write(void *opaque, uint64_t gpa, const void *buf, size_t len)
 {
-	void *p = mem_gpa_to_hva(&((struct vmm *)opaque)->mem, gpa, len, true);
+	struct vmm *vm = opaque;
+	void *p = mem_gpa_to_hva(&vm->mem, gpa, len, true);
 
 	if (!p)
 		return -EFAULT;
 	memcpy(p, buf, len);
+	snapshot_ram_written(vm, p, len);	/* KVM's dirty log misses it */
 	return 0;
 }
 
@@ -188,6 +191,11 @@ static int handle_request(struct vmm *vm, struct vmm_exit *ex)
 		return exit_with(ex, VMM_EXIT_POWEROFF, "guest powered off (ACPI S5)");
 	if (req == VMM_REQ_RESET)
 		return guest_reset(vm, ex, "reset requested by the guest");
+	if (req == VMM_REQ_HARNESS) {
+		ex->harness_value = vm->harness_value;
+		return exit_with(ex, VMM_EXIT_HARNESS, "harness port: 0x%x",
+				 vm->harness_value);
+	}
 	return 0;
 }
 
@@ -256,14 +264,38 @@ static int service_kicks(struct vmm *vm, struct vmm_exit *ex)
 	return 0;
 }
 
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* vmm_set_limits(): a hang is a guest that outlives its budget. */
+static int check_limits(struct vmm *vm, struct vmm_exit *ex, uint64_t exits0)
+{
+	if (vm->limit_exits && vm->stats.exits - exits0 >= vm->limit_exits)
+		return exit_with(ex, VMM_EXIT_HANG, "hang: %llu exits",
+				 (unsigned long long)vm->limit_exits);
+	if (vm->run_deadline && monotonic_ns() >= vm->run_deadline)
+		return exit_with(ex, VMM_EXIT_HANG, "hang: %llu ms",
+				 (unsigned long long)(vm->limit_ns / 1000000));
+	return 0;
+}
+
 int run_loop(struct vmm *vm, struct vmm_exit *ex)
 {
+	uint64_t exits0 = vm->stats.exits;
 	int done = 0, rc;
 
 	memset(ex, 0, sizeof(*ex));
+	vm->run_deadline = vm->limit_ns ? monotonic_ns() + vm->limit_ns : 0;
 	platform_console_input(vm);
 	while (!done) {
 		done = service_kicks(vm, ex);
+		if (!done && (vm->limit_exits | vm->limit_ns))
+			done = check_limits(vm, ex, exits0);
 		if (done)
 			break;
 		rc = irq_before_run(vm);

@@ -31,6 +31,7 @@
 /* System calls allowed whatever their arguments. */
 static const int plain_syscalls[] = {
 	SCMP_SYS(close), SCMP_SYS(munmap), SCMP_SYS(madvise), SCMP_SYS(brk),
+	SCMP_SYS(mincore),	/* vmm_snapshot()/vmm_restore(): resident RAM */
 	SCMP_SYS(mremap), SCMP_SYS(futex), SCMP_SYS(exit), SCMP_SYS(exit_group),
 	SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
 	SCMP_SYS(rt_sigtimedwait), SCMP_SYS(restart_syscall), SCMP_SYS(gettid),

@@ -303,6 +303,7 @@ void vmm_destroy(struct vmm *vm)
 {
 	if (!vm)
 		return;
+	vmm_snapshot_free(vm, vm->snap);	/* it lives as long as its VM */
 	machine_teardown(vm);
 	platform_destroy(vm);
 	if (vm->vars)

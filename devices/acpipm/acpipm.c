@@ -168,6 +168,7 @@ static void acpipm_reset(void *opaque)
 }
 
 static const struct vmm_device_ops acpipm_ops = {
+	.state_size = sizeof(struct acpipm),
 	.read = acpipm_read,
 	.write = acpipm_write,
 	.reset = acpipm_reset,

@@ -768,6 +768,7 @@ static void cmos_reset(void *opaque)
 }
 
 static const struct vmm_device_ops cmos_ops = {
+	.state_size = sizeof(struct cmos),
 	.read = cmos_read,
 	.write = cmos_write,
 	.reset = cmos_reset,

@@ -144,6 +144,7 @@ static void fwcfg_reset(void *opaque)
 }
 
 static const struct vmm_device_ops fwcfg_ops = {
+	.state_size = sizeof(struct fwcfg),
 	.read = fwcfg_read,
 	.write = fwcfg_write,
 	.reset = fwcfg_reset,

@@ -315,6 +315,7 @@ static void ioapic_reset(void *opaque)
 }
 
 static const struct vmm_device_ops ioapic_ops = {
+	.state_size = sizeof(struct ioapic),
 	.read = ioapic_read,
 	.write = ioapic_write,
 	.reset = ioapic_reset,

@@ -288,6 +288,7 @@ static void pci_reset(void *opaque)
 }
 
 static const struct vmm_device_ops pci_ops = {
+	.state_size = sizeof(struct pci),
 	.read = pci_read,
 	.write = pci_write,
 	.reset = pci_reset,

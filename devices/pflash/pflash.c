@@ -235,6 +235,59 @@ static void pflash_dev_reset(void *opaque)
 	(void)sync_romd(pf);	/* failures are in romd_errors */
 }
 
+/* --- snapshot/restore: the CFI state, unflushed marks, the array --------- */
+
+struct pflash_saved {
+	struct cfi_flash cfi;
+	uint8_t dirty[PFLASH_PAGES_MAX / 8];
+	uint32_t dirty_count, pend_lo, pend_hi;
+};
+
+size_t pflash_state_size(const struct pflash *pf)
+{
+	return sizeof(struct pflash_saved) + pf->size;
+}
+
+void pflash_save(const struct pflash *pf, void *buf)
+{
+	struct pflash_saved *sv = buf;
+
+	memcpy(&sv->cfi, &pf->cfi, sizeof(sv->cfi));
+	memcpy(sv->dirty, pf->dirty, sizeof(sv->dirty));
+	sv->dirty_count = pf->dirty_count;
+	sv->pend_lo = pf->pend_lo;
+	sv->pend_hi = pf->pend_hi;
+	memcpy(sv + 1, pf->mem, pf->size);
+}
+
+int pflash_load(struct pflash *pf, const void *buf, bool write_file)
+{
+	const struct pflash_saved *sv = buf;
+	uint32_t blocks = (uint32_t)(pf->size / PFLASH_SECTOR_SIZE);
+	int rc;
+
+	memcpy(&pf->cfi, &sv->cfi, sizeof(pf->cfi));
+	memcpy(pf->dirty, sv->dirty, sizeof(pf->dirty));
+	pf->dirty_count = sv->dirty_count;
+	pf->pend_lo = sv->pend_lo;
+	pf->pend_hi = sv->pend_hi;
+	memcpy(pf->mem, sv + 1, pf->size);
+	copy_cfi_counters(pf);
+	if (write_file && blocks) {
+		/* Every block, in order: the file becomes the snapshot's. */
+		memset(pf->dirty, 0, sizeof(pf->dirty));
+		for (uint32_t b = 0; b < blocks; b++)
+			pf->dirty[b / 8] |= (uint8_t)(1u << (b % 8));
+		pf->dirty_count = blocks;
+		pf->pend_lo = 0;
+		pf->pend_hi = blocks - 1;
+	}
+	rc = sync_romd(pf);
+	if (write_file)
+		rc = first_error(rc, pflash_flush(pf));
+	return rc;
+}
+
 static const struct vmm_device_ops pflash_ops = {
 	.read = pflash_dev_read,
 	.write = pflash_dev_write,

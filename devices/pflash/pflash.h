@@ -107,6 +107,16 @@ int pflash_open(int fd, enum pflash_mode mode, bool use_romd,
 /* The image: pflash_size() bytes, page-aligned, for the memslot. */
 uint8_t *pflash_mem(struct pflash *pf);
 uint64_t pflash_size(const struct pflash *pf);
+/*
+ * Snapshot/restore in one process: the state machine, the unflushed block
+ * marks and the array, in pflash_state_size() bytes.  pflash_load() puts
+ * the memslot back in the mode the restored state reads in; (write_file)
+ * also writes the whole restored array to the file (fdatasync'd), which is
+ * otherwise left alone.
+ */
+size_t pflash_state_size(const struct pflash *pf);
+void pflash_save(const struct pflash *pf, void *buf);
+int pflash_load(struct pflash *pf, const void *buf, bool write_file);
 /* The descriptor the device writes its file through (its own duplicate,
  * for the sandbox's list of descriptors in use), or -1. */
 int pflash_fd(const struct pflash *pf);

@@ -365,12 +365,15 @@ static void pic_reset(void *o)
 }
 
 static const struct vmm_device_ops master_ops = {
+	.state_size = sizeof(struct pic),
 	.read = master_read, .write = master_write, .reset = pic_reset,
 };
 static const struct vmm_device_ops slave_ops = {
+	.state_size = sizeof(struct pic),
 	.read = slave_read, .write = slave_write,
 };
 static const struct vmm_device_ops elcr_ops = {
+	.state_size = sizeof(struct pic),
 	.read = elcr_read, .write = elcr_write,
 };
 

@@ -812,12 +812,14 @@ static void pit_reset(void *opaque)
 }
 
 static const struct vmm_device_ops pit_ops = {
+	.state_size = sizeof(struct pit),
 	.read = pit_read,
 	.write = pit_write,
 	.reset = pit_reset,
 };
 
 static const struct vmm_device_ops speaker_ops = {
+	.state_size = sizeof(struct pit),
 	.read = speaker_read,
 	.write = speaker_write,
 };

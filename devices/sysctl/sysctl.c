@@ -70,6 +70,7 @@ static void port92_reset(void *opaque)
 }
 
 static const struct vmm_device_ops port92_ops = {
+	.state_size = sizeof(struct port92),
 	.read = port92_read,
 	.write = port92_write,
 	.reset = port92_reset,
@@ -153,6 +154,7 @@ static void resetctl_reset(void *opaque)
 }
 
 static const struct vmm_device_ops resetctl_ops = {
+	.state_size = sizeof(struct resetctl),
 	.read = resetctl_read,
 	.write = resetctl_write,
 	.reset = resetctl_reset,
@@ -220,6 +222,7 @@ static int kbd_write(void *opaque, uint64_t offset, const void *data,
 }
 
 static const struct vmm_device_ops kbd_ops = {
+	.state_size = sizeof(struct kbd),
 	.read = kbd_read,
 	.write = kbd_write,
 };
@@ -278,6 +281,7 @@ static int debugcon_write(void *opaque, uint64_t offset, const void *data,
 }
 
 static const struct vmm_device_ops debugcon_ops = {
+	.state_size = sizeof(struct debugcon),
 	.read = debugcon_read,
 	.write = debugcon_write,
 };

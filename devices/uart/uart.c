@@ -340,6 +340,7 @@ static void uart_reset(void *opaque)
 }
 
 static const struct vmm_device_ops uart_ops = {
+	.state_size = sizeof(struct uart),
 	.read = uart_read,
 	.write = uart_write,
 	.reset = uart_reset,

@@ -50,7 +50,11 @@ in_range:
 1:	xorl	%eax, %eax
 	ret
 
-/* IRQ 0 (vector 0x20): the first time, record the master's ISR. */
+/*
+ * IRQ 0 (vector 0x20): the first time, record the master's ISR; the 20th
+ * masks IRQ 0 at once, so a burst of late ticks (KVM's PIT re-injects
+ * ticks a descheduled vCPU missed) cannot slip in before irq_wait's CLI.
+ */
 pit_isr:
 	pushq	%rax
 	cmpl	$0, G_IRQS
@@ -62,7 +66,11 @@ pit_isr:
 	movb	$0x0A, %al			/* OCW3: read IRR again */
 	outb	%al, $PORT_PIC1_CMD
 1:	incl	G_IRQS
-	movb	$0x20, %al			/* non-specific EOI */
+	cmpl	$20, G_IRQS
+	jb	2f
+	movb	$0xFF, %al
+	outb	%al, $PORT_PIC1_DATA
+2:	movb	$0x20, %al			/* non-specific EOI */
 	outb	%al, $PORT_PIC1_CMD
 	popq	%rax
 	iretq

@@ -534,6 +534,7 @@ cases_start:
 #include "platform.S"
 #include "hostile.S"
 #include "irq.S"
+#include "fuzz.S"
 
 /* ---------------------------------------------------------------------
  * Read-only data.

@@ -286,7 +286,11 @@ expect_byte() {
 report() {
 	if [ -z "$WHY" ]; then
 		PASSED=$((PASSED + 1))
-		echo "PASS $NAME ($(stat exits) exits: io $(stat io), mmio $(stat mmio), emulation $(stat emulation); ${SECS} ms)"
+		if [ -n "${DETAIL:-}" ]; then
+			echo "PASS $NAME ($DETAIL; ${SECS} ms)"
+		else
+			echo "PASS $NAME ($(stat exits) exits: io $(stat io), mmio $(stat mmio), emulation $(stat emulation); ${SECS} ms)"
+		fi
 	else
 		FAILED=$((FAILED + 1))
 		echo "FAIL $NAME: $WHY (see $W/$NAME.*)"
@@ -699,6 +703,39 @@ else
 	[ "$(stat kicks)" -ge 1 ] 2>/dev/null || why "no kick counted: the stop did not interrupt KVM_RUN"
 fi
 report
+
+# Snapshot/restore (tests/fuzz/vm/restore_test.c): every device and guest
+# RAM rewound, on both irqchips; then the whole-VM fuzz corpus, each input
+# run twice from the snapshot with the same outcome and exits.
+run_tool() {	# run_tool NAME CMD...: a test program's status and output
+	start "$1"
+	shift
+	local t0=$(date +%s%N)
+	timeout -k 5 120 "$@" >"$OUT" 2>"$ERR"
+	ST=$?
+	SECS=$(( ($(date +%s%N) - t0) / 1000000 ))
+	: >"$STATS"
+}
+FWNAME=snapshot
+run_tool snapshot-restore "$B/tests/restore_test" "$FW"
+expect_status 0
+grep '^FAIL' "$OUT" | head -n 4 | while read -r l; do echo "  $l"; done
+DETAIL=$(tail -n 1 "$OUT")
+[ "$DETAIL" = "snapshot: 26 passed, 0 failed" ] || why "'$DETAIL', want 26 passed"
+report
+DETAIL=
+
+run_tool fuzz-vm-replay env VMM_FUZZ_FIRMWARE="$FW" "$B/tests/kvm_replay_vm" \
+	tests/fuzz/corpus/vm
+expect_status 0
+DETAIL=$(grep '^vm: ' "$OUT" | tail -n 1)
+n=$(ls tests/fuzz/corpus/vm | wc -l)
+case $DETAIL in
+"vm: $n inputs:"*"each run twice from the snapshot: same outcome and exits (less timer kicks)") ;;
+*) why "'${DETAIL:-no summary}' (see $ERR)" ;;
+esac
+report
+DETAIL=
 
 SUITE_MS=$(( ($(date +%s%N) - SUITE_START) / 1000000 ))
 echo "fw: $((PASSED + FAILED)) cases in $((SUITE_MS / 1000)).$(printf %03d $((SUITE_MS % 1000))) s"

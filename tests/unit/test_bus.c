@@ -38,7 +38,7 @@ static int fake_write(void *opaque, uint64_t off, const void *data, uint32_t len
 	return f->rc;
 }
 
-static const struct vmm_device_ops fake_ops = { fake_read, fake_write, NULL };
+static const struct vmm_device_ops fake_ops = { fake_read, fake_write, NULL, 0 };
 
 static void test_bus_register_rejects_bad_ranges(void **state)
 {

@@ -108,7 +108,7 @@ static int rec_write(void *o, uint64_t off, const void *data, uint32_t len)
 	return 0;
 }
 
-static const struct vmm_device_ops rec_ops = { rec_read, rec_write, NULL };
+static const struct vmm_device_ops rec_ops = { rec_read, rec_write, NULL, 0 };
 
 static struct vmm *make_vm(unsigned flags)
 {

@@ -153,7 +153,7 @@ static int exec_shell(void)
 static int kvm_unused_request(void)
 {
 	/* A KVM request the VMM never makes. */
-	return ioctl(-1, KVM_GET_DIRTY_LOG, NULL) < 0 ? 0 : -1;
+	return ioctl(-1, KVM_SET_TSC_KHZ, 1000000) < 0 ? 0 : -1;
 }
 
 static int tty_request_on_other_fd(void)

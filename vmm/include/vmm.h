@@ -56,6 +56,14 @@ enum vmm_log_level { VMM_LOG_ERROR, VMM_LOG_WARN, VMM_LOG_INFO };
 /* Flags of struct vmm_config. */
 #define VMM_F_NO_REBOOT (1u << 0) /* guest reset ends vmm_run() */
 #define VMM_F_NO_ROMD   (1u << 1) /* trap every VARS read (no RO memslot) */
+/*
+ * A fuzzing harness drives this VM: a dword OUT to port 0x0B4
+ * (VMM_HARNESS_PORT) ends vmm_run() with VMM_EXIT_HARNESS and the value
+ * (the guest's "snapshot here", "input done"...).  Without the flag the
+ * port is unclaimed like any other.
+ */
+#define VMM_F_HARNESS   (1u << 2)
+#define VMM_HARNESS_PORT 0x0B4
 
 enum vmm_sev_mode { VMM_SEV_NONE = 0, VMM_SEV, VMM_SEV_ES };
 /*
@@ -123,11 +131,14 @@ enum vmm_exit_reason {
 	VMM_EXIT_STOPPED,	/* vmm_stop(VMM_EXIT_STOPPED) */
 	VMM_EXIT_TIMEOUT,	/* vmm_stop(VMM_EXIT_TIMEOUT) */
 	VMM_EXIT_ERROR,		/* host failure: see vmm_strerror() */
+	VMM_EXIT_HARNESS,	/* VMM_F_HARNESS: the guest wrote the harness port */
+	VMM_EXIT_HANG,		/* a limit of vmm_set_limits() was reached */
 };
 
 struct vmm_exit {
 	enum vmm_exit_reason reason;
 	char detail[256];	/* one line: what happened, where */
+	uint32_t harness_value;	/* VMM_EXIT_HARNESS: the dword written */
 };
 
 #define VMM_STATS_MAX_INSN 160
@@ -239,6 +250,45 @@ VMM_API const char *vmm_host_kind_name(enum vmm_host_kind kind);
 #define VMM_SANDBOX_MAX_FDS 16
 VMM_API int vmm_sandbox(struct vmm *vm, const int *fds, unsigned nfds,
 			unsigned flags);
+
+/*
+ * Snapshot and restore in one process, for fuzzing.  vmm_snapshot(), called
+ * between vmm_run() calls (at a point the guest asked for with the harness
+ * port, or any the harness picks), captures the whole machine: vCPU
+ * registers, special registers, XSAVE, XCRs, MSRs, LAPIC, pending events,
+ * the irqchip (KVM's or the VMM's devices), every device, the VARS array
+ * and guest RAM (the pages resident then).  From then on KVM logs dirty
+ * RAM pages, so vmm_restore() copies back only the pages written since
+ * the last snapshot or restore.  The VARS file is left as it is unless
+ * VMM_RESTORE_VARS_FILE asks for the snapshot's contents to be written
+ * back (durably).  Not for SEV guests: their memory and register state
+ * are encrypted, and the SEV firmware's launch cannot be rewound
+ * (-EOPNOTSUPP).  One snapshot per VM at a time (-EBUSY); a snapshot
+ * belongs to the VM it was taken of (-EINVAL otherwise).
+ */
+struct vmm_snapshot;
+#define VMM_RESTORE_VARS_FILE (1u << 0)
+VMM_API int vmm_snapshot(struct vmm *vm, struct vmm_snapshot **out);
+VMM_API int vmm_restore(struct vmm *vm, const struct vmm_snapshot *snap,
+			unsigned flags);
+/* Release it (NULL is fine); dirty logging stops with it.  vmm_destroy()
+ * frees a snapshot still alive: it lives at most as long as its VM. */
+VMM_API void vmm_snapshot_free(struct vmm *vm, struct vmm_snapshot *snap);
+/*
+ * Copy (len) bytes into guest RAM at (gpa): a fuzzing input.  -EFAULT
+ * unless the range is inside one writable RAM slot.  Tracked as dirty.
+ */
+VMM_API int vmm_write_guest(struct vmm *vm, uint64_t gpa, const void *data,
+			    size_t len);
+/* Copy (len) bytes of guest RAM at (gpa) out: a run's result.  -EFAULT
+ * unless the range is inside one RAM slot. */
+VMM_API int vmm_read_guest(struct vmm *vm, uint64_t gpa, void *data, size_t len);
+/*
+ * Bound each later vmm_run(): at most (max_exits) KVM exits and (max_ns)
+ * nanoseconds of wall time (0: no bound), then VMM_EXIT_HANG.  The time
+ * bound holds even for a guest that never exits.
+ */
+VMM_API void vmm_set_limits(struct vmm *vm, uint64_t max_exits, uint64_t max_ns);
 
 /* The library's version, "MAJOR.MINOR.PATCH". */
 VMM_API const char *vmm_version(void);
