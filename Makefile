@@ -179,6 +179,12 @@ fuzz: $(FUZZ_BINS) $(O)/fuzz/fuzz_vm $(FW_IMAGE)
 			$(O)/fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; done
 
 BENCH_N ?= 20000
+$(O)/bench/fuzzbench: tests/bench/fuzzbench.c tests/fuzz/vm/harness.c \
+		$(VMFUZZ_HDRS) $(O)/libvmm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ tests/bench/fuzzbench.c \
+		tests/fuzz/vm/harness.c $(O)/libvmm.a $(LDLIBS)
+
 $(O)/bench/bare: tests/bench/bare.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -o $@ $<
@@ -191,7 +197,7 @@ $(O)/bench/fw-%.bin: tests/bench/fw.S tests/bench/fw.ld
 	objcopy -O binary $(O)/bench/fw-$*.elf $@
 
 bench: $(O)/vmm $(O)/bench/bare $(O)/bench/fw-start.bin $(O)/bench/fw-io.bin \
-	$(O)/bench/fw-pflash.bin
+	$(O)/bench/fw-pflash.bin $(O)/bench/fuzzbench $(FW_IMAGE)
 	BENCH_N=$(BENCH_N) tests/bench/bench.py $(O)
 
 clean:

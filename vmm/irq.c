@@ -41,6 +41,8 @@ struct irqchip {
 	pid_t timer_tid;
 	uint64_t armed;		/* deadline the timer is set for */
 	sigset_t saved_mask;	/* the thread's mask before vmm_run() */
+	sigset_t loaded_mask;	/* what KVM_SET_SIGNAL_MASK last got */
+	int loaded_vcpu_fd;	/* ... on this vCPU (-1: none yet) */
 	bool mask_saved;
 };
 
@@ -161,6 +163,7 @@ int irq_create(struct vmm *vm)
 	vm->irq = ic;
 	ic->vm = vm;
 	ic->armed = UINT64_MAX;
+	ic->loaded_vcpu_fd = -1;
 	ic->split = vm->cfg.irqchip == VMM_IRQCHIP_SPLIT;
 	for (unsigned pin = 0; pin < LAYOUT_IOAPIC_PINS; pin++)
 		ic->masked[pin] = true;
@@ -210,9 +213,15 @@ static int reload_signal_mask(struct vmm *vm, struct irqchip *ic)
 	int rc;
 
 	sigdelset(&inside, VMM_TIMER_SIGNAL);
+	/* Every vmm_run() of a fuzzing loop: one ioctl less when unchanged. */
+	if (ic->loaded_vcpu_fd == vm->vcpu_fd &&
+	    !memcmp(&inside, &ic->loaded_mask, sizeof(inside)))
+		return 0;
 	rc = kvm_set_signal_mask(vm->vcpu_fd, &inside);
 	if (rc < 0)
 		return vmm_fail(vm, rc, "KVM_SET_SIGNAL_MASK: %s", strerror(-rc));
+	ic->loaded_mask = inside;
+	ic->loaded_vcpu_fd = vm->vcpu_fd;
 	return 0;
 }
 
@@ -477,10 +486,13 @@ void irq_load(struct vmm *vm, const void *buf)
 	struct irqchip *ic = chip(vm);
 	const struct irq_saved *sv = buf;
 
+	/* KVM gets changed routes before the next entry. */
+	if (memcmp(ic->msi, sv->msi, sizeof(ic->msi)) ||
+	    memcmp(ic->masked, sv->masked, sizeof(ic->masked)))
+		ic->routes_dirty = ic->split;
 	memcpy(ic->msi, sv->msi, sizeof(ic->msi));
 	memcpy(ic->masked, sv->masked, sizeof(ic->masked));
 	ic->pit_irqs = sv->pit_irqs;
-	ic->routes_dirty = ic->split;	/* KVM gets them before the next entry */
 	ic->armed = UINT64_MAX;		/* deadlines changed: re-arm */
 }
 

@@ -5,8 +5,10 @@
  *   - ioctl limited to the KVM requests of vmm/kvm.h (a guest reset
  *     rebuilds the VM, so creation requests stay) and the terminal's
  *     TCGETS/TCSETS* on the console descriptors;
- *   - reads, writes and syncs limited to the descriptors it holds (VARS,
- *     console, debug console, stdio) and those the caller names;
+ *   - each descriptor it holds only for its use: read on the console's
+ *     input and stdin, write on the console, debug console, stdout and
+ *     stderr, pwrite64 and fdatasync on the VARS file; the caller's
+ *     descriptors for all of these and pread64;
  *   - no way to open, create or name a file, no sockets, no exec, no new
  *     executable memory.
  * Anything else kills the process with SIGSYS (status 159 in a shell).
@@ -41,12 +43,6 @@ static const int plain_syscalls[] = {
 	SCMP_SYS(alarm), SCMP_SYS(getrandom), SCMP_SYS(poll), SCMP_SYS(ppoll),
 };
 
-/* Calls whose first argument is a descriptor the thread may use. */
-static const int fd_syscalls[] = {
-	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(pread64), SCMP_SYS(pwrite64),
-	SCMP_SYS(fdatasync),
-};
-
 /*
  * fcntl commands, on any descriptor since none makes a new one: flags
  * (FD_CLOEXEC on a reset's new VM and vCPU descriptors, O_ASYNC off on the
@@ -54,6 +50,14 @@ static const int fd_syscalls[] = {
  */
 static const int fcntl_cmds[] = {
 	F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_OFD_SETLK,
+};
+
+#define SANDBOX_FDS (4 + VMM_SANDBOX_MAX_FDS)
+
+/* Descriptors by what the run loop does with them. */
+struct sandbox_fds {
+	int in[SANDBOX_FDS], out[SANDBOX_FDS], file[SANDBOX_FDS], extra[SANDBOX_FDS];
+	unsigned nin, nout, nfile, nextra;
 };
 
 static const unsigned long tty_requests[] = { TCGETS, TCSETS, TCSETSW, TCSETSF };
@@ -84,28 +88,49 @@ static int allow_ioctl(scmp_filter_ctx f, int fd, unsigned long req)
 	return allow(f, SCMP_SYS(ioctl), fd < 0 ? 1 : 2, cmp);
 }
 
-static int allow_ioctls(scmp_filter_ctx f, const int *fds, unsigned nfds)
+/* (nr) with its first argument one of (fds). */
+static int allow_on_fds(scmp_filter_ctx f, int nr, const int *fds, unsigned n)
 {
 	int rc = 0;
 
-	for (unsigned i = 0; rc == 0 && i < kvm_ioctl_request_count; i++)
-		rc = allow_ioctl(f, -1, kvm_ioctl_requests[i]);
-	for (unsigned i = 0; rc == 0 && i < nfds; i++)
-		for (size_t r = 0; rc == 0 && r < sizeof(tty_requests) / sizeof(long); r++)
-			rc = allow_ioctl(f, fds[i], tty_requests[r]);
+	for (unsigned i = 0; rc == 0 && i < n; i++) {
+		struct scmp_arg_cmp fd = SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fds[i]);
+
+		rc = allow(f, nr, 1, &fd);
+	}
 	return rc;
 }
 
-static int allow_fd_io(scmp_filter_ctx f, const int *fds, unsigned nfds)
+/*
+ * KVM_RUN first: libseccomp keeps the order of a syscall's rules, and the
+ * filter runs on every exit's ioctl.  Terminal requests on the console's
+ * input only (the CLI puts it back in cooked mode at the end).
+ */
+static int allow_ioctls(scmp_filter_ctx f, const struct sandbox_fds *d)
 {
-	int rc = 0;
+	int rc = seccomp_syscall_priority(f, SCMP_SYS(ioctl), 255);
 
-	for (unsigned i = 0; rc == 0 && i < nfds; i++) {
-		struct scmp_arg_cmp fd = SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fds[i]);
+	for (unsigned i = 0; rc == 0 && i < kvm_ioctl_request_count; i++)
+		rc = allow_ioctl(f, -1, kvm_ioctl_requests[i]);
+	for (unsigned i = 0; rc == 0 && i < d->nin; i++)
+		for (size_t r = 0; rc == 0 && r < sizeof(tty_requests) / sizeof(long); r++)
+			rc = allow_ioctl(f, d->in[i], tty_requests[r]);
+	return rc;
+}
 
-		for (size_t s = 0; rc == 0 && s < sizeof(fd_syscalls) / sizeof(int); s++)
-			rc = allow(f, fd_syscalls[s], 1, &fd);
-	}
+/* Each descriptor for what it is used for, and nothing else. */
+static int allow_fd_io(scmp_filter_ctx f, const struct sandbox_fds *d)
+{
+	int rc = allow_on_fds(f, SCMP_SYS(read), d->in, d->nin);
+
+	if (rc == 0)
+		rc = allow_on_fds(f, SCMP_SYS(write), d->out, d->nout);
+	if (rc == 0)
+		rc = allow_on_fds(f, SCMP_SYS(pread64), d->extra, d->nextra);
+	if (rc == 0)
+		rc = allow_on_fds(f, SCMP_SYS(pwrite64), d->file, d->nfile);
+	if (rc == 0)
+		rc = allow_on_fds(f, SCMP_SYS(fdatasync), d->file, d->nfile);
 	for (size_t c = 0; rc == 0 && c < sizeof(fcntl_cmds) / sizeof(int); c++) {
 		struct scmp_arg_cmp cmd = SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)fcntl_cmds[c]);
 
@@ -133,9 +158,9 @@ static int allow_self_signals(scmp_filter_ctx f)
 	return allow(f, SCMP_SYS(tgkill), 1, &self);
 }
 
-static unsigned add_fd(int *out, unsigned n, unsigned max, int fd)
+static unsigned add_fd(int *out, unsigned n, int fd)
 {
-	if (fd < 0 || n >= max)
+	if (fd < 0 || n >= SANDBOX_FDS)
 		return n;
 	for (unsigned i = 0; i < n; i++)
 		if (out[i] == fd)
@@ -144,28 +169,30 @@ static unsigned add_fd(int *out, unsigned n, unsigned max, int fd)
 	return n + 1;
 }
 
-/* The descriptors this VM holds, stdio, then the caller's; each once. */
-static unsigned held_fds(const struct vmm *vm, const int *extra, unsigned nextra,
-			 int *out, unsigned max)
+/* The descriptors this VM holds, by use, and the caller's (any use). */
+static void held_fds(const struct vmm *vm, const int *extra, unsigned nextra,
+		     struct sandbox_fds *d)
 {
-	const int mine[] = {
-		STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO, pflash_fd(vm->vars),
-		vm->cfg.console_in_fd, vm->cfg.console_out_fd, vm->cfg.debugcon_fd,
-	};
-	unsigned n = 0;
-
-	for (size_t i = 0; i < sizeof(mine) / sizeof(int); i++)
-		n = add_fd(out, n, max, mine[i]);
-	for (unsigned i = 0; i < nextra; i++)
-		n = add_fd(out, n, max, extra[i]);
-	return n;
+	memset(d, 0, sizeof(*d));
+	d->nin = add_fd(d->in, d->nin, STDIN_FILENO);
+	d->nin = add_fd(d->in, d->nin, vm->cfg.console_in_fd);
+	d->nout = add_fd(d->out, d->nout, STDOUT_FILENO);
+	d->nout = add_fd(d->out, d->nout, STDERR_FILENO);
+	d->nout = add_fd(d->out, d->nout, vm->cfg.console_out_fd);
+	d->nout = add_fd(d->out, d->nout, vm->cfg.debugcon_fd);
+	d->nfile = add_fd(d->file, d->nfile, pflash_fd(vm->vars));
+	for (unsigned i = 0; i < nextra; i++) {
+		d->nin = add_fd(d->in, d->nin, extra[i]);
+		d->nout = add_fd(d->out, d->nout, extra[i]);
+		d->nextra = add_fd(d->extra, d->nextra, extra[i]);
+		d->nfile = add_fd(d->file, d->nfile, extra[i]);
+	}
 }
 
 int vmm_sandbox(struct vmm *vm, const int *fds, unsigned nfds, unsigned flags)
 {
-	int held[7 + VMM_SANDBOX_MAX_FDS];
+	struct sandbox_fds held;
 	scmp_filter_ctx f;
-	unsigned n;
 	int rc;
 
 	if (flags & ~VMM_SANDBOX_LOG)
@@ -179,12 +206,15 @@ int vmm_sandbox(struct vmm *vm, const int *fds, unsigned nfds, unsigned flags)
 						 : SCMP_ACT_KILL_PROCESS);
 	if (!f)
 		return vmm_fail(vm, -ENOSYS, "sandbox: libseccomp cannot build a filter here (seccomp_init failed)");
-	n = held_fds(vm, fds, nfds, held, sizeof(held) / sizeof(int));
-	rc = allow_plain(f);
+	held_fds(vm, fds, nfds, &held);
+	/* A binary tree over the syscall numbers (libseccomp >= 2.5). */
+	rc = seccomp_attr_set(f, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (rc == 0)
-		rc = allow_ioctls(f, held, n);
+		rc = allow_plain(f);
 	if (rc == 0)
-		rc = allow_fd_io(f, held, n);
+		rc = allow_ioctls(f, &held);
+	if (rc == 0)
+		rc = allow_fd_io(f, &held);
 	if (rc == 0)
 		rc = allow_memory(f);
 	if (rc == 0)

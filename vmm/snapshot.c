@@ -116,11 +116,16 @@ static uint64_t words(uint64_t pages)
 
 static int complete_pending_exit(struct vmm *vm)
 {
+	uint32_t why = vm->run->exit_reason;
 	int rc;
 
+	/* Only port and MMIO exits leave an operation for KVM to finish. */
+	if (why != KVM_EXIT_IO && why != KVM_EXIT_MMIO)
+		return 0;
 	vm->run->immediate_exit = 1;
 	rc = kvm_run(vm->vcpu_fd);
 	vm->run->immediate_exit = 0;
+	vm->run->exit_reason = KVM_EXIT_INTR;	/* nothing left to finish */
 	if (rc == 0 || rc == -EINTR)
 		return 0;
 	return vmm_fail(vm, rc, "snapshot: KVM_RUN to complete the last exit: %s",
