@@ -721,7 +721,7 @@ run_tool snapshot-restore "$B/tests/restore_test" "$FW"
 expect_status 0
 grep '^FAIL' "$OUT" | head -n 4 | while read -r l; do echo "  $l"; done
 DETAIL=$(tail -n 1 "$OUT")
-[ "$DETAIL" = "snapshot: 26 passed, 0 failed" ] || why "'$DETAIL', want 26 passed"
+[ "$DETAIL" = "snapshot: 30 passed, 0 failed" ] || why "'$DETAIL', want 30 passed"
 report
 DETAIL=
 

@@ -99,6 +99,10 @@ static enum fuzz_outcome outcome_of(const struct vmm_exit *ex, int *bad)
 	*bad = 0;
 	switch (ex->reason) {
 	case VMM_EXIT_HARNESS:
+		/* 1 again: the firmware started over and came back to its
+		 * snapshot point (an INIT through the IOAPIC resets the BSP). */
+		if (ex->harness_value == 1)
+			return FUZZ_GUEST_RESET;
 		*bad = ex->harness_value != 2;
 		return FUZZ_DONE;
 	case VMM_EXIT_RESET: return FUZZ_GUEST_RESET;

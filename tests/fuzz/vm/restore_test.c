@@ -16,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tests/fuzz/vm/harness.h"
 
@@ -136,6 +139,70 @@ static void check_ram(struct fuzz_vm *f, const char *mode)
 	verdict(memcmp(back, "\0\0\0\0\0\0\0\0", 8) == 0, mode, "ram-vmm-write", why);
 }
 
+/* A run over its exit budget ends as a hang; the next, restored, is fine. */
+static void check_limits(struct fuzz_vm *f, const char *mode)
+{
+	uint8_t ops[10 * 8];
+	struct fuzz_result r;
+	char why[128];
+	int ok;
+
+	for (int i = 0; i < 10; i++)
+		memcpy(ops + 8 * i, (const uint8_t[8]){ R | B1, COM1, 7, 0 }, 8);
+	vmm_set_limits(f->vm, 5, 0);
+	ok = fuzz_vm_run(f, ops, sizeof(ops), &r) == 0 && r.outcome == FUZZ_HANG &&
+	     r.exits == 5;
+	snprintf(why, sizeof(why), "10 reads under a 5-exit budget: %s after %llu exits",
+		 fuzz_outcome_name(r.outcome), (unsigned long long)r.exits);
+	vmm_set_limits(f->vm, 1000000, 2000000000ULL);
+	ok = ok && fuzz_vm_run(f, ops, sizeof(ops), &r) == 0 && r.outcome == FUZZ_DONE;
+	verdict(ok, mode, "hang-by-exits", why);
+}
+
+/*
+ * The time budget holds for a guest that never exits: the test firmware's
+ * "timeout" case spins after its note, and only the VMM's timer signal can
+ * end that KVM_RUN.
+ */
+static void check_time_limit(const char *firmware, const char *mode,
+			     enum vmm_irqchip chip)
+{
+	static const char fw_case[] = "timeout";
+	const struct vmm_fwcfg_file file = { "opt/testfw/case", fw_case, 7 };
+	struct vmm_config cfg;
+	struct vmm_exit ex;
+	struct vmm *vm = NULL;
+	struct timespec t0, t1;
+	char why[400];
+	double ms;
+	int rc, fd = open(firmware, O_RDONLY | O_CLOEXEC);
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.size = sizeof(cfg);
+	cfg.code_fd = fd;
+	cfg.vars_fd = cfg.console_in_fd = cfg.console_out_fd = cfg.debugcon_fd = -1;
+	cfg.mem_size = 32ULL << 20;
+	cfg.irqchip = chip;
+	cfg.fwcfg_files = &file;
+	cfg.fwcfg_count = 1;
+	rc = vmm_create(&cfg, &vm);
+	close(fd);
+	memset(&ex, 0, sizeof(ex));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (rc == 0) {
+		vmm_set_limits(vm, 0, 200000000ULL);
+		rc = vmm_run(vm, &ex);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	snprintf(why, sizeof(why), "a spinning guest under a 200 ms budget: rc %d, '%s' after %.0f ms",
+		 rc, ex.detail, ms);
+	verdict(rc == 0 && ex.reason == VMM_EXIT_HANG &&
+		!strcmp(ex.detail, "hang: 200 ms") && ms >= 200 && ms < 2000,
+		mode, "hang-by-time", why);
+	vmm_destroy(vm);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct { const char *name; enum vmm_irqchip chip; } modes[] = {
@@ -154,6 +221,8 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
 			check_device(&f, modes[m].name, &checks[i]);
 		check_ram(&f, modes[m].name);
+		check_limits(&f, modes[m].name);
+		check_time_limit(argv[1], modes[m].name, modes[m].chip);
 		fuzz_vm_close(&f);
 	}
 	printf("snapshot: %u passed, %u failed\n", passed, failed);
