@@ -4,7 +4,7 @@
  * VM keeps only the system calls vmm_run() and vmm_destroy() make, with
  *   - ioctl limited to the KVM requests of vmm/kvm.h (a guest reset
  *     rebuilds the VM, so creation requests stay) and the terminal's
- *     TCGETS/TCSETS* on the console descriptors;
+ *     TCGETS/TCSETS*;
  *   - each descriptor it holds only for its use: read on the console's
  *     input and stdin, write on the console, debug console, stdout and
  *     stderr, pwrite64 and fdatasync on the VARS file; the caller's
@@ -78,14 +78,12 @@ static int allow_plain(scmp_filter_ctx f)
 }
 
 /* The ioctl request is an unsigned int in the kernel: compare 32 bits. */
-static int allow_ioctl(scmp_filter_ctx f, int fd, unsigned long req)
+static int allow_ioctl(scmp_filter_ctx f, unsigned long req)
 {
-	struct scmp_arg_cmp cmp[2] = {
-		SCMP_A1(SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, req & 0xFFFFFFFFu),
-		SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fd),
-	};
+	struct scmp_arg_cmp cmp =
+		SCMP_A1(SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, req & 0xFFFFFFFFu);
 
-	return allow(f, SCMP_SYS(ioctl), fd < 0 ? 1 : 2, cmp);
+	return allow(f, SCMP_SYS(ioctl), 1, &cmp);
 }
 
 /* (nr) with its first argument one of (fds). */
@@ -103,18 +101,19 @@ static int allow_on_fds(scmp_filter_ctx f, int nr, const int *fds, unsigned n)
 
 /*
  * KVM_RUN first: libseccomp keeps the order of a syscall's rules, and the
- * filter runs on every exit's ioctl.  Terminal requests on the console's
- * input only (the CLI puts it back in cooked mode at the end).
+ * filter runs on every exit's ioctl, so every rule tests the request only
+ * (a descriptor test would come first).  The terminal's get/set attributes
+ * (the CLI puts the console back in cooked mode at the end) are harmless
+ * on any descriptor; TIOCSTI and the rest are not allowed.
  */
-static int allow_ioctls(scmp_filter_ctx f, const struct sandbox_fds *d)
+static int allow_ioctls(scmp_filter_ctx f)
 {
 	int rc = seccomp_syscall_priority(f, SCMP_SYS(ioctl), 255);
 
 	for (unsigned i = 0; rc == 0 && i < kvm_ioctl_request_count; i++)
-		rc = allow_ioctl(f, -1, kvm_ioctl_requests[i]);
-	for (unsigned i = 0; rc == 0 && i < d->nin; i++)
-		for (size_t r = 0; rc == 0 && r < sizeof(tty_requests) / sizeof(long); r++)
-			rc = allow_ioctl(f, d->in[i], tty_requests[r]);
+		rc = allow_ioctl(f, kvm_ioctl_requests[i]);
+	for (size_t r = 0; rc == 0 && r < sizeof(tty_requests) / sizeof(long); r++)
+		rc = allow_ioctl(f, tty_requests[r]);
 	return rc;
 }
 
@@ -212,7 +211,7 @@ int vmm_sandbox(struct vmm *vm, const int *fds, unsigned nfds, unsigned flags)
 	if (rc == 0)
 		rc = allow_plain(f);
 	if (rc == 0)
-		rc = allow_ioctls(f, &held);
+		rc = allow_ioctls(f);
 	if (rc == 0)
 		rc = allow_fd_io(f, &held);
 	if (rc == 0)

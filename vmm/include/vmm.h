@@ -233,7 +233,7 @@ VMM_API const char *vmm_host_kind_name(enum vmm_host_kind kind);
 /*
  * Confine the calling thread with a seccomp filter to the system calls
  * vmm_run() and vmm_destroy() of (vm) make: ioctl only with KVM's requests
- * (and the terminal's on the console), reads and writes only on the
+ * (and the terminal's TCGETS/TCSETS), reads and writes only on the
  * descriptors the VM holds, stdio and the (nfds) descriptors in (fds)
  * (at most VMM_SANDBOX_MAX_FDS, say the embedder's log file), no opening
  * or naming of files, no sockets, no exec, no executable mappings.  A call
