@@ -142,7 +142,7 @@ $(FW_IMAGE): $(FW_SRCS) firmware/testfw/testfw.ld
 check: all
 	tests/run-checks.sh all
 
-check-unit: $(UNIT_BINS) $(REPLAY_BINS)
+check-unit: $(UNIT_BINS) $(REPLAY_BINS) $(O)/vmm $(O)/libvmm.a $(SHLIB)
 	tests/run-checks.sh unit
 
 check-fw: all
