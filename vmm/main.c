@@ -72,6 +72,7 @@ static const char usage_text[] =
 "  --sev-init2         KVM_SEV_INIT2 on the SEV/SEV-ES VM types (Linux 6.10+)\n"
 "                      instead of the legacy KVM_SEV_INIT on the default type\n"
 "  --help              this text\n"
+"  --version           the version of vmm and of the libvmm it runs on\n"
 "\n"
 "Exit status:\n"
 "  0  the guest powered off (ACPI S5)\n"
@@ -205,7 +206,7 @@ enum { OPT_FIRMWARE = 256, OPT_VARS, OPT_VARS_RO, OPT_MEMORY, OPT_PHYS_BITS,
        OPT_DEBUGCON, OPT_NO_REBOOT, OPT_NO_ROMD, OPT_TIMEOUT, OPT_STATS,
        OPT_FWCFG, OPT_SEV, OPT_SEV_ES, OPT_SEV_BACKEND, OPT_SEV_POLICY,
        OPT_SEV_DH_CERT, OPT_SEV_SESSION, OPT_SEV_MEASUREMENT, OPT_SEV_TIK,
-       OPT_SEV_INIT2, OPT_IRQCHIP, OPT_NO_SANDBOX,
+       OPT_SEV_INIT2, OPT_IRQCHIP, OPT_NO_SANDBOX, OPT_VERSION,
        OPT_HELP };
 
 static const struct option long_options[] = {
@@ -232,6 +233,7 @@ static const struct option long_options[] = {
 	{ "irqchip", required_argument, NULL, OPT_IRQCHIP },
 	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -285,6 +287,9 @@ static int parse_option(struct options *o, int opt, char *arg)
 	case OPT_SEV_TIK: o->sev_tik = arg; return 0;
 	case OPT_SEV_INIT2: o->cfg.sev_init2 = 1; return 0;
 	case OPT_HELP: fputs(usage_text, stdout); exit(0);
+	case OPT_VERSION:
+		printf("vmm %s (libvmm %s)\n", VMM_VERSION_STRING, vmm_version());
+		exit(0);
 	default: return usage_error("%s", "unknown option");
 	}
 }

@@ -49,6 +49,14 @@ expect 2 'phys-bits 99: want 32..52' -- --firmware "$T/code.fd" --phys-bits 99
 expect 2 'timeout 0: want whole seconds' -- --firmware "$T/code.fd" --timeout 0
 expect 2 'fwcfg x: want NAME=STRING' -- --firmware "$T/code.fd" --fwcfg x
 expect 2 "unknown command 'frobnicate'" -- frobnicate
+# --version: one line on stdout naming both versions, status 0.
+want_ver="vmm $(sed -n 's/^#define VMM_VERSION_STRING "\(.*\)"/\1/p' vmm/include/vmm.h)"
+out=$("$VMM" --version 2>&1); rc=$?
+if [ "$rc" = 0 ] && [ "$out" = "$want_ver (libvmm ${want_ver#vmm })" ]; then
+	pass=$((pass + 1)); echo "PASS cli: --version -> 0: $out"
+else
+	fail=$((fail + 1)); echo "FAIL cli: --version -> status $rc: '$out', want '$want_ver (libvmm ${want_ver#vmm })'"
+fi
 if [ "$(id -u)" != 0 ]; then
 	expect 2 'Permission denied' -- --firmware "$T/noperm.fd"
 fi
