@@ -51,14 +51,6 @@ static struct irqchip *chip(struct vmm *vm)
 	return vm->irq;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 /* --- the split irqchip's outputs --------------------------------------- */
 
 static void ioapic_route(void *ctx, unsigned pin, const struct ioapic_msi *msi,
@@ -313,7 +305,7 @@ static uint64_t run_timers(struct vmm *vm, struct irqchip *ic)
 	uint64_t now, d, next = UINT64_MAX;
 
 	if (ic->pit && (d = pit_deadline(ic->pit)) != UINT64_MAX) {
-		now = now_ns();
+		now = monotonic_ns();
 		if (d <= now) {
 			note_lateness(vm, d, now);
 			ic->pit_irqs += (uint64_t)pit_update(ic->pit);
@@ -324,7 +316,7 @@ static uint64_t run_timers(struct vmm *vm, struct irqchip *ic)
 	/* IRQ 8 is a level held until register C is read, so while it is
 	 * set the RTC has no deadline (UINT64_MAX) and costs no wake-ups. */
 	if (cmos && (d = cmos_deadline(cmos)) != UINT64_MAX) {
-		now = now_ns();
+		now = monotonic_ns();
 		if (d <= now) {
 			note_lateness(vm, d, now);
 			cmos_update(cmos);

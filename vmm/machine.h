@@ -15,6 +15,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 #include <linux/kvm.h>
 
 #include "vmm.h"
@@ -92,6 +93,15 @@ struct vmm {
 	 * flexible array in newer UAPI headers. */
 	struct kvm_xsave xsave;
 };
+
+/* CLOCK_MONOTONIC in ns: the one clock of devices, timers and run limits. */
+static inline uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
 
 /* Record a one-line error; returns (err) for tail calls. */
 int vmm_fail(struct vmm *vm, int err, const char *fmt, ...)

@@ -94,11 +94,8 @@ static void host_request(void *ctx, enum vmm_request req)
 
 static uint64_t host_clock_ns(void *ctx)
 {
-	struct timespec ts;
-
 	(void)ctx;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	return monotonic_ns();
 }
 
 static int64_t host_wallclock(void *ctx)

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 
 #include "devices/pflash/pflash.h"
 #include "vmm/emu/emu.h"
@@ -262,14 +261,6 @@ static int service_kicks(struct vmm *vm, struct vmm_exit *ex)
 		platform_console_input(vm);
 	}
 	return 0;
-}
-
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 /* vmm_set_limits(): a hang is a guest that outlives its budget. */

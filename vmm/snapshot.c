@@ -279,16 +279,32 @@ static int load_host(struct vmm *vm, const struct vmm_snapshot *s, bool vars_fil
 
 /* --- guest RAM -------------------------------------------------------------- */
 
-static int save_ram(struct vmm *vm, struct vmm_snapshot *s)
+/* Which RAM pages are resident (bit 0 of each byte); free() the vector. */
+static int resident_pages(const struct vmm *vm, const struct vmm_snapshot *s,
+			  unsigned char **out)
 {
 	unsigned char *vec = malloc(s->pages ? s->pages : 1);
 
+	*out = NULL;
 	if (!vec)
 		return -ENOMEM;
 	if (mincore(vm->ram, vm->ram_size, vec) < 0) {
+		int rc = -errno;
+
 		free(vec);
-		return -errno;
+		return rc;
 	}
+	*out = vec;
+	return 0;
+}
+
+static int save_ram(struct vmm *vm, struct vmm_snapshot *s)
+{
+	unsigned char *vec;
+	int rc = resident_pages(vm, s, &vec);
+
+	if (rc < 0)
+		return rc;
 	for (uint64_t p = 0; p < s->pages; p++) {
 		if (!(vec[p] & 1))
 			continue;
@@ -310,14 +326,11 @@ static void restore_page(struct vmm *vm, const struct vmm_snapshot *s, uint64_t 
 /* After a rebuild: every page that may differ (resident now, or saved). */
 static int restore_all_ram(struct vmm *vm, const struct vmm_snapshot *s)
 {
-	unsigned char *vec = malloc(s->pages ? s->pages : 1);
+	unsigned char *vec;
+	int rc = resident_pages(vm, s, &vec);
 
-	if (!vec)
-		return -ENOMEM;
-	if (mincore(vm->ram, vm->ram_size, vec) < 0) {
-		free(vec);
-		return -errno;
-	}
+	if (rc < 0)
+		return rc;
 	for (uint64_t p = 0; p < s->pages; p++)
 		if (vec[p] & 1 || bit(s->saved, p))
 			restore_page(vm, s, p);

@@ -677,24 +677,34 @@ for c in bad-insn x87-mmio; do
 	report
 done
 
+# run_tool NAME CMD...: a test program (not the CLI) with a 60 s hard
+# limit; its status in ST, its output in OUT and ERR, no --stats.
+run_tool() {
+	start "$1"
+	shift
+	local t0=$(date +%s%N)
+	timeout -k 5 60 "$@" >"$OUT" 2>"$ERR"
+	ST=$?
+	SECS=$(( ($(date +%s%N) - t0) / 1000000 ))
+	: >"$STATS"
+}
+
 # The example embedder (examples/embedder.c), built by tests/install/run.sh
 # against a DESTDIR install with pkg-config only: it runs the "timeout"
 # case (a loop without exits) on a thread of its own and stops it from its
 # main thread once the guest says it is looping.
 FWNAME=embedder
-start embedder
 EMB=$B/install-test/embedder
 if [ ! -x "$EMB" ] && [ -w "$B" ]; then
 	tests/install/run.sh "$B" >"$W/install.log" 2>&1
 fi
 if [ ! -x "$EMB" ] || [ ! -f "$B/install-test/libdir" ]; then
+	start embedder
 	why "$EMB is missing (tests/install/run.sh builds it)"
 else
-	t0=$(date +%s%N)
-	LD_LIBRARY_PATH=$B/install-test/$(cat "$B/install-test/libdir") \
-		timeout -k 5 60 "$EMB" "$FW" >"$OUT" 2>"$ERR"
-	ST=$?
-	SECS=$(( ($(date +%s%N) - t0) / 1000000 ))
+	run_tool embedder env \
+		LD_LIBRARY_PATH="$B/install-test/$(cat "$B/install-test/libdir")" \
+		"$EMB" "$FW"
 	expect_status 0
 	grep -q '^embedder: vmm_run returned 0, exit reason 3 (stopped): stopped from another thread$' \
 		"$OUT" || why "embedder: '$(grep -m1 'vmm_run returned' "$OUT")'"
@@ -707,15 +717,6 @@ report
 # Snapshot/restore (tests/fuzz/vm/restore_test.c): every device and guest
 # RAM rewound, on both irqchips; then the whole-VM fuzz corpus, each input
 # run twice from the snapshot with the same outcome and exits.
-run_tool() {	# run_tool NAME CMD...: a test program's status and output
-	start "$1"
-	shift
-	local t0=$(date +%s%N)
-	timeout -k 5 120 "$@" >"$OUT" 2>"$ERR"
-	ST=$?
-	SECS=$(( ($(date +%s%N) - t0) / 1000000 ))
-	: >"$STATS"
-}
 FWNAME=snapshot
 run_tool snapshot-restore "$B/tests/restore_test" "$FW"
 expect_status 0
