@@ -43,8 +43,10 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -fno-omit-frame-pointer
 # The CLI never links libcrypto: sev/ loads it on first use (crypto_dl.h).
-LDLIBS   := -lseccomp -lm
-TEST_LDLIBS := -lcrypto -lseccomp -lm
+# libseccomp is used at build time only (vmm/gen/sandbox_gen.c).
+LDLIBS   := -lm
+TEST_LDLIBS := -lcrypto -lm
+CPPFLAGS += -I$(O)/gen
 
 LIB_SRCS := $(filter-out vmm/main.c vmm/cli_%.c,$(wildcard vmm/*.c vmm/emu/*.c \
 	    devices/*/*.c firmware/*.c sev/*.c))
@@ -65,6 +67,19 @@ SHLIB    := $(O)/libvmm.so.$(VERSION)
 
 all: $(O)/libvmm.a $(SHLIB) $(O)/vmm $(UNIT_BINS) $(REPLAY_BINS) \
 	$(O)/tests/kvm_replay_vm $(O)/tests/restore_test $(FW_IMAGE)
+
+# The sandbox's seccomp program, compiled by libseccomp at build time.
+SANDBOX_FILTER := $(O)/gen/sandbox_filter.h
+$(O)/gen/sandbox_gen: vmm/gen/sandbox_gen.c vmm/kvm.c vmm/kvm.h vmm/sandbox.h \
+		vmm/include/vmm.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -O2 -std=gnu11 $(WARNINGS) -o $@ vmm/gen/sandbox_gen.c \
+		vmm/kvm.c -lseccomp
+
+$(SANDBOX_FILTER): $(O)/gen/sandbox_gen
+	$< > $@.tmp && mv $@.tmp $@
+
+$(O)/obj/vmm/sandbox.o $(O)/san/vmm/sandbox.o: $(SANDBOX_FILTER)
 
 $(O)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -127,7 +142,7 @@ $(O)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(O)/san/libvmm.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -Wno-missing-prototypes -o $@ \
 		tests/fuzz/fuzz_$*.c tests/fuzz/replay.c $(O)/san/libvmm.a $(TEST_LDLIBS)
 
-$(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS)
+$(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(SANDBOX_FILTER)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(CPPFLAGS) -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined \
 		-Wno-missing-prototypes -o $@ $< $(LIB_SRCS) $(TEST_LDLIBS)
@@ -166,7 +181,7 @@ $(O)/tests/restore_test: tests/fuzz/vm/restore_test.c tests/fuzz/vm/harness.c $(
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -o $@ tests/fuzz/vm/restore_test.c \
 		tests/fuzz/vm/harness.c $(O)/san/libvmm.a $(TEST_LDLIBS)
 
-$(O)/fuzz/fuzz_vm: $(VMFUZZ_SRCS) $(VMFUZZ_HDRS) $(LIB_SRCS)
+$(O)/fuzz/fuzz_vm: $(VMFUZZ_SRCS) $(VMFUZZ_HDRS) $(LIB_SRCS) $(SANDBOX_FILTER)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(CPPFLAGS) -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined \
 		-o $@ $(VMFUZZ_SRCS) $(LIB_SRCS) $(TEST_LDLIBS)

@@ -130,7 +130,40 @@ static int write_other(void)
 	return write(fx.other[1], "x", 1) == 1 ? 0 : -1;
 }
 
+/* The embedder's descriptors: memfds, each for every use, the last too. */
+static int extra_fds[VMM_SANDBOX_MAX_FDS];
+
+static int use_every_extra(void)
+{
+	char c = 'x';
+
+	for (unsigned i = 0; i < VMM_SANDBOX_MAX_FDS; i++)
+		if (write(extra_fds[i], &c, 1) != 1 || pread(extra_fds[i], &c, 1, 0) != 1 ||
+		    pwrite(extra_fds[i], &c, 1, 0) != 1 || fdatasync(extra_fds[i]) != 0 ||
+		    read(extra_fds[i], &c, 1) != 0)
+			return -1;
+	return 0;
+}
+
 /* --- forbidden ----------------------------------------------------------- */
+
+static int read_debugcon(void)
+{
+	char c;
+
+	/* Held, but for writing only. */
+	return read(fx.held[1], &c, 1) < 0 ? 0 : -1;
+}
+
+static int pwrite_debugcon(void)
+{
+	return pwrite(fx.held[1], "x", 1, 0) < 0 ? 0 : -1;
+}
+
+static int fdatasync_stdout(void)
+{
+	return fdatasync(STDOUT_FILENO) < 0 ? 0 : -1;
+}
 
 static int open_file(void)
 {
@@ -209,6 +242,27 @@ static void test_sandbox_kills_forbidden_calls(void **state)
 	/* A descriptor the VM does not hold, then the same one named. */
 	assert_int_equal(in_sandbox(write_other, NULL, 0, 0), KILLED);
 	assert_int_equal(in_sandbox(write_other, &fx.other[1], 1, 0), ALLOWED);
+	/* Held descriptors for other uses than theirs. */
+	assert_int_equal(in_sandbox(read_debugcon, NULL, 0, 0), KILLED);
+	assert_int_equal(in_sandbox(pwrite_debugcon, NULL, 0, 0), KILLED);
+	assert_int_equal(in_sandbox(fdatasync_stdout, NULL, 0, 0), KILLED);
+}
+
+/* The program has a slot for each of VMM_SANDBOX_MAX_FDS descriptors. */
+static void test_sandbox_every_extra_descriptor(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < VMM_SANDBOX_MAX_FDS; i++) {
+		extra_fds[i] = memfd_create("sandbox-test", MFD_CLOEXEC);
+		assert_true(extra_fds[i] >= 0);
+	}
+	assert_int_equal(in_sandbox(use_every_extra, extra_fds, VMM_SANDBOX_MAX_FDS, 0),
+			 ALLOWED);
+	/* Without the last one, its first use kills. */
+	assert_int_equal(in_sandbox(use_every_extra, extra_fds, VMM_SANDBOX_MAX_FDS - 1, 0),
+			 KILLED);
+	for (unsigned i = 0; i < VMM_SANDBOX_MAX_FDS; i++)
+		close(extra_fds[i]);
 }
 
 static void test_sandbox_log_mode_allows_and_logs(void **state)
@@ -241,6 +295,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sandbox_allows_the_run_loop),
 		cmocka_unit_test(test_sandbox_kills_forbidden_calls),
+		cmocka_unit_test(test_sandbox_every_extra_descriptor),
 		cmocka_unit_test(test_sandbox_log_mode_allows_and_logs),
 		cmocka_unit_test(test_sandbox_bad_calls),
 	};
