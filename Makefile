@@ -44,8 +44,8 @@ SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -fno-omit-frame-pointer
 # The CLI never links libcrypto: sev/ loads it on first use (crypto_dl.h).
 # libseccomp is used at build time only (vmm/gen/sandbox_gen.c).
-LDLIBS   := -lm
-TEST_LDLIBS := -lcrypto -lm
+LDLIBS   := -lfdt -ljson-c -lm
+TEST_LDLIBS := -lcrypto $(LDLIBS)
 CPPFLAGS += -I$(O)/gen
 
 LIB_SRCS := $(filter-out vmm/main.c vmm/cli_%.c,$(wildcard vmm/*.c vmm/emu/*.c \

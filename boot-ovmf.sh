@@ -7,6 +7,9 @@ need=()
 command -v gcc >/dev/null || need+=(build-essential)
 [ -f /usr/include/cmocka.h ] || need+=(libcmocka-dev)
 [ -f /usr/include/openssl/evp.h ] || need+=(libssl-dev)
+[ -f /usr/include/seccomp.h ] || need+=(libseccomp-dev)
+[ -f /usr/include/libfdt.h ] || need+=(libfdt-dev)
+[ -f /usr/include/json-c/json.h ] || need+=(libjson-c-dev)
 [ -f /usr/share/OVMF/OVMF_CODE.fd ] || need+=(ovmf)
 if [ ${#need[@]} -gt 0 ]; then
 	apt-get update -qq
