@@ -46,12 +46,16 @@ run_unit() {
 			bad=$((bad + 1)); echo "FAIL replay $name"; echo "$out" | tail -n 30
 		fi
 	done
-	n=$((n + 1))
-	if tests/cli/bad-input.sh "$B" >"$B/tests/cli.log" 2>&1; then
-		echo "PASS $(tail -n 1 "$B/tests/cli.log")"
-	else
-		bad=$((bad + 1)); grep -v '^PASS' "$B/tests/cli.log"
-	fi
+	# tests/cli/*.sh: each prints PASS/FAIL lines and a summary line last.
+	for t in tests/cli/*.sh; do
+		name=${t##*/}; name=${name%.sh}
+		n=$((n + 1))
+		if "$t" "$B" >"$B/tests/cli-$name.log" 2>&1; then
+			echo "PASS $(tail -n 1 "$B/tests/cli-$name.log")"
+		else
+			bad=$((bad + 1)); grep -v '^PASS' "$B/tests/cli-$name.log"
+		fi
+	done
 	n=$((n + 1))
 	if tests/install/run.sh "$B" >"$B/tests/install.log" 2>&1; then
 		echo "$(tail -n 1 "$B/tests/install.log")"

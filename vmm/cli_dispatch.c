@@ -6,6 +6,7 @@
 #include "vmm/cli.h"
 #include "vmm/cli_sev.h"
 #include "vmm/cli_vars.h"
+#include "vmm/cli_firmware.h"
 
 struct subcommand {
 	const char *name;
@@ -14,7 +15,9 @@ struct subcommand {
 };
 
 static const struct subcommand subcommands[] = {
+	{ "vars", cli_vars_main, "list, get, set or delete UEFI variables in a VARS file" },
 	{ "vars-dump", cli_vars_main, "list the variables of a VARS file" },
+	{ "firmware", cli_firmware_main, "QEMU firmware descriptors: list, select" },
 	{ "measure", cli_measure_main, "expected SEV launch digest" },
 	{ "describe", cli_describe_main, "what a firmware image offers" },
 	{ "probe", cli_probe_main, "what this host supports" },
