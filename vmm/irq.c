@@ -275,7 +275,7 @@ static void note_lateness(struct vmm *vm, uint64_t due, uint64_t now)
 		vm->stats.timer_late_max_ns = late;
 }
 
-static uint64_t coalesced_total(struct vmm *vm, const struct irqchip *ic)
+static uint64_t coalesced_total(const struct vmm *vm, const struct irqchip *ic)
 {
 	uint64_t raised, pit = 0, rtc = 0;
 	const struct cmos *cmos = platform_cmos(vm);
@@ -288,7 +288,7 @@ static uint64_t coalesced_total(struct vmm *vm, const struct irqchip *ic)
 }
 
 /* The RTC's interrupts raised so far (by its timer or by guest accesses). */
-static uint64_t rtc_raised(struct vmm *vm)
+static uint64_t rtc_raised(const struct vmm *vm)
 {
 	uint64_t raised = 0, coalesced;
 	const struct cmos *cmos = platform_cmos(vm);
@@ -325,9 +325,18 @@ static uint64_t run_timers(struct vmm *vm, struct irqchip *ic)
 		if (d < next)
 			next = d;
 	}
-	vm->stats.timer_irqs = ic->pit_irqs + rtc_raised(vm);
-	vm->stats.timer_coalesced = coalesced_total(vm, ic);
 	return next;
+}
+
+/* Counted by the devices; read here, not on every exit. */
+void irq_get_stats(const struct vmm *vm, struct vmm_stats *st)
+{
+	const struct irqchip *ic = vm->irq;
+
+	if (!ic)
+		return;
+	st->timer_irqs = ic->pit_irqs + rtc_raised(vm);
+	st->timer_coalesced = coalesced_total(vm, ic);
 }
 
 static int timer_open(struct irqchip *ic)

@@ -50,6 +50,9 @@ int irq_before_run(struct vmm *vm);
 void irq_after_eintr(struct vmm *vm);
 /* KVM_EXIT_IOAPIC_EOI. */
 void irq_ioapic_eoi(struct vmm *vm, unsigned vector);
+/* The timer interrupt counts of vmm_get_stats(). */
+struct vmm_stats;
+void irq_get_stats(const struct vmm *vm, struct vmm_stats *st);
 /*
  * Make the thread in vmm_run() leave KVM_RUN now (or not enter it): sends
  * it VMM_TIMER_SIGNAL, blocked there outside KVM_RUN, so it stays pending

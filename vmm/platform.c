@@ -58,7 +58,7 @@ static const struct vmm_device_ops kbd_cmd_ops = {
 };
 
 /* The RTC, for the event loop's timer (irq.c). */
-struct cmos *platform_cmos(struct vmm *vm)
+struct cmos *platform_cmos(const struct vmm *vm)
 {
 	return vm->plat ? vm->plat->cmos : NULL;
 }

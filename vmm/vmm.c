@@ -287,6 +287,7 @@ void vmm_get_stats(const struct vmm *vm, struct vmm_stats *st)
 	st->unclaimed_pio_writes = vm->pio.stats.unclaimed_writes;
 	st->unclaimed_mmio_reads = vm->mmio.stats.unclaimed_reads;
 	st->unclaimed_mmio_writes = vm->mmio.stats.unclaimed_writes;
+	irq_get_stats(vm, st);
 	if (vm->vars) {
 		const struct pflash_stats *ps = pflash_get_stats(vm->vars);
 

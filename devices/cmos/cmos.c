@@ -794,10 +794,12 @@ static uint64_t alarm_chain(const struct cmos *cmos)
 uint64_t cmos_deadline(const struct cmos *cmos)
 {
 	uint8_t en = cmos->ram[CMOS_REG_B] & REG_B_ENABLES;
-	uint64_t p = periodic_ticks(cmos), e = NEVER;
+	uint64_t p, e = NEVER;
 
-	if (!has_clock(cmos) || cmos->irq_level)
+	/* Called before every guest entry: the common case first. */
+	if (!en || !has_clock(cmos) || cmos->irq_level)
 		return NEVER;
+	p = periodic_ticks(cmos);
 	if ((en & CMOS_B_PIE) && p)
 		e = next_multiple(cmos->seen, p);
 	if ((en & CMOS_B_UIE) && updates_active(cmos))
