@@ -66,7 +66,7 @@ SONAME   := libvmm.so.$(SOMAJOR)
 SHLIB    := $(O)/libvmm.so.$(VERSION)
 
 all: $(O)/libvmm.a $(SHLIB) $(O)/vmm $(UNIT_BINS) $(REPLAY_BINS) \
-	$(O)/tests/kvm_replay_vm $(O)/tests/restore_test $(FW_IMAGE)
+	$(O)/tests/kvm_replay_vm $(O)/tests/restore_test $(O)/tests/fdt_check $(FW_IMAGE)
 
 # The sandbox's seccomp program, compiled by libseccomp at build time.
 SANDBOX_FILTER := $(O)/gen/sandbox_filter.h
@@ -180,6 +180,10 @@ $(O)/tests/restore_test: tests/fuzz/vm/restore_test.c tests/fuzz/vm/harness.c $(
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -o $@ tests/fuzz/vm/restore_test.c \
 		tests/fuzz/vm/harness.c $(O)/san/libvmm.a $(TEST_LDLIBS)
+
+$(O)/tests/fdt_check: tests/fw/fdt_check.c $(O)/san/libvmm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -o $@ $< $(O)/san/libvmm.a $(TEST_LDLIBS)
 
 $(O)/fuzz/fuzz_vm: $(VMFUZZ_SRCS) $(VMFUZZ_HDRS) $(LIB_SRCS) $(SANDBOX_FILTER)
 	@mkdir -p $(dir $@)

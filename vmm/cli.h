@@ -3,7 +3,11 @@
 #ifndef VMM_CLI_H
 #define VMM_CLI_H
 
+#include <stdio.h>
+
 /* Run "vmm NAME ARGS...": (argv)[0] is NAME.  Returns the exit status. */
 int cli_subcommand(int argc, char **argv);
+/* One line per subcommand, for --help. */
+void cli_print_subcommands(FILE *out);
 
 #endif

@@ -16,13 +16,21 @@ struct subcommand {
 
 static const struct subcommand subcommands[] = {
 	{ "vars", cli_vars_main, "list, get, set or delete UEFI variables in a VARS file" },
-	{ "vars-dump", cli_vars_main, "list the variables of a VARS file" },
+	{ "vars-dump", cli_vars_main, "the UEFI variables in a VARS file (as vars list)" },
 	{ "firmware", cli_firmware_main, "QEMU firmware descriptors: list, select" },
-	{ "measure", cli_measure_main, "expected SEV launch digest" },
-	{ "describe", cli_describe_main, "what a firmware image offers" },
-	{ "probe", cli_probe_main, "what this host supports" },
+	{ "measure", cli_measure_main, "expected SEV/SEV-ES launch digest of a firmware image" },
+	{ "describe", cli_describe_main, "what a firmware image offers (OVMF footer table, SEV)" },
+	{ "probe", cli_probe_main, "what this host supports (KVM VM types, SEV)" },
 	{ NULL, NULL, NULL },
 };
+
+void cli_print_subcommands(FILE *out)
+{
+	fprintf(out, "         %-17s %s\n", "describe-machine",
+		"the machine as a flattened device tree (below)");
+	for (const struct subcommand *c = subcommands; c->name; c++)
+		fprintf(out, "         %-17s %s\n", c->name, c->what);
+}
 
 int cli_subcommand(int argc, char **argv)
 {

@@ -21,85 +21,8 @@
 #include "vmm.h"
 #include "sev/sev.h"
 #include "vmm/cli.h"
+#include "vmm/cli_options.h"
 
-enum exit_status {
-	EXIT_POWEROFF = 0,
-	EXIT_HOST_ERROR = 1,
-	EXIT_USAGE = 2,
-	EXIT_GUEST_RESET = 3,
-	EXIT_GUEST_CRASH = 4,
-	EXIT_TIMEOUT = 5,
-	EXIT_STOPPED = 6,
-};
-
-static const char usage_text[] =
-"Usage: vmm --firmware CODE.fd [--vars VARS.fd] [options]\n"
-"       vmm measure|describe|probe|vars-dump ... (see 'vmm COMMAND --help')\n"
-"         measure    expected SEV/SEV-ES launch digest of a firmware image\n"
-"         describe   what a firmware image offers (OVMF footer table, SEV)\n"
-"         probe      what this host supports (KVM VM types, SEV)\n"
-"         vars-dump  the UEFI variables in a VARS file\n"
-"\n"
-"Boots UEFI firmware (OVMF) on KVM: CODE read-only at the reset vector,\n"
-"VARS as a CFI flash directly below it.  The console is COM1 on stdio.\n"
-"\n"
-"  --firmware FILE     firmware CODE image (ends at 4 GiB; never written)\n"
-"  --vars FILE         variable store (CFI flash); locked while in use\n"
-"  --vars-readonly     keep the guest's variable changes in memory only\n"
-"  --memory SIZE       guest RAM, e.g. 512M, 2G (plain number: MiB; default 512M)\n"
-"  --phys-bits N       guest physical-address bits (default 36)\n"
-"  --debugcon FILE     write the debug console (port 0x402) to FILE\n"
-"  --no-reboot         end when the guest resets instead of rebooting\n"
-"  --no-romd           trap every VARS read (no read-only memslot)\n"
-"  --irqchip split|kernel  split: only the LAPIC in KVM, PIC/IOAPIC/PIT in the\n"
-"                      VMM (default); kernel: KVM's PIC/IOAPIC/PIT\n"
-"  --timeout SECONDS   stop the guest after SECONDS\n"
-"  --stats             print exit and device statistics at the end\n"
-"  --fwcfg NAME=STRING offer STRING to the guest as fw_cfg file NAME (up to 8)\n"
-"  --no-sandbox        do not confine the VMM with seccomp before the guest runs\n"
-"\n"
-"AMD SEV (CODE encrypted and measured at launch; VARS stays plaintext):\n"
-"  --sev | --sev-es    launch as an SEV or SEV-ES guest\n"
-"  --sev-backend kvm|sim  kvm: real hardware (default); sim: a software model\n"
-"                      of the SEV firmware that computes the launch measurement\n"
-"                      real hardware would, but ENCRYPTS NOTHING: the guest\n"
-"                      runs unencrypted\n"
-"  --sev-policy HEX    guest policy (default 0x0 for SEV, 0x4 for SEV-ES)\n"
-"  --sev-dh-cert FILE  guest owner's DH certificate (base64), with --sev-session\n"
-"  --sev-session FILE  launch session blob (base64)\n"
-"  --sev-measurement FILE  write the LAUNCH_MEASURE result to FILE\n"
-"  --sev-tik FILE      16-byte TIK for the sim backend (default all zero)\n"
-"  --sev-init2         KVM_SEV_INIT2 on the SEV/SEV-ES VM types (Linux 6.10+)\n"
-"                      instead of the legacy KVM_SEV_INIT on the default type\n"
-"  --help              this text\n"
-"  --version           the version of vmm and of the libvmm it runs on\n"
-"\n"
-"Exit status:\n"
-"  0  the guest powered off (ACPI S5)\n"
-"  1  host error (KVM, I/O, memory)\n"
-"  2  usage error or bad input (files, sizes, options)\n"
-"  3  the guest reset and --no-reboot was given\n"
-"  4  the guest crashed (triple fault with --no-reboot, an instruction the\n"
-"     VMM cannot emulate, a failed VM entry)\n"
-"  5  --timeout expired\n"
-"  6  stopped by SIGINT or SIGTERM\n"
-"  159  (killed by SIGSYS) a system call outside the sandbox: a VMM bug\n";
-
-struct options {
-	const char *firmware;
-	const char *vars;
-	const char *debugcon;
-	bool vars_readonly;
-	bool stats;
-	bool no_sandbox;
-	unsigned timeout;
-	struct vmm_fwcfg_file fwcfg[8];
-	const char *sev_measurement;
-	const char *sev_dh_cert, *sev_session, *sev_tik;
-	bool sev_policy_set;
-	uint8_t dh_cert[16384], session[16384], tik[17]; /* TIK + 1: too long */
-	struct vmm_config cfg;
-};
 
 /* The one VM of this process, for the signal handlers. */
 static struct vmm *signal_vm;
@@ -118,200 +41,13 @@ static void on_input(int sig)
 		vmm_kick(signal_vm);
 }
 
-static int usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
+/* --firmware-descriptor / --firmware-feature: CODE (and VARS) from QEMU's
+ * firmware descriptors. */
+static int resolve_firmware(struct options *o)
 {
-	va_list ap;
-
-	fprintf(stderr, "vmm: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, " (try --help)\n");
-	return EXIT_USAGE;
-}
-
-/* "512M", "2G", "1T", "4096K", or a plain number of MiB. */
-static int parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-	unsigned shift = 20;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || s[0] == '-')
-		return -1;
-	switch (*end) {
-	case 'K': case 'k': shift = 10; end++; break;
-	case 'M': case 'm': shift = 20; end++; break;
-	case 'G': case 'g': shift = 30; end++; break;
-	case 'T': case 't': shift = 40; end++; break;
-	case '\0': break;
-	default: return -1;
-	}
-	if (*end || v == 0 || v > (UINT64_MAX >> shift))
-		return -1;
-	*out = (uint64_t)v << shift;
-	return 0;
-}
-
-static int parse_hex32(const char *s, uint32_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 16);
-	if (errno || end == s || *end || s[0] == '-' || v > UINT32_MAX)
-		return -1;
-	*out = (uint32_t)v;
-	return 0;
-}
-
-static int parse_uint(const char *s, unsigned max, unsigned *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v > max)
-		return -1;
-	*out = (unsigned)v;
-	return 0;
-}
-
-/* NAME=STRING: NAME must be non-empty and shorter than fw_cfg's 56 bytes. */
-static int parse_fwcfg(struct options *o, char *arg)
-{
-	char *eq = strchr(arg, '=');
-
-	struct vmm_fwcfg_file *f = &o->fwcfg[o->cfg.fwcfg_count];
-
-	if (!eq || eq == arg || eq - arg > 55)
-		return usage_error("--fwcfg %s: want NAME=STRING", arg);
-	if (o->cfg.fwcfg_count == sizeof(o->fwcfg) / sizeof(o->fwcfg[0]))
-		return usage_error("--fwcfg %s: too many files", arg);
-	*eq = '\0';
-	*f = (struct vmm_fwcfg_file){ arg, eq + 1, (uint32_t)strlen(eq + 1) };
-	o->cfg.fwcfg_files = o->fwcfg;
-	o->cfg.fwcfg_count++;
-	return 0;
-}
-
-enum { OPT_FIRMWARE = 256, OPT_VARS, OPT_VARS_RO, OPT_MEMORY, OPT_PHYS_BITS,
-       OPT_DEBUGCON, OPT_NO_REBOOT, OPT_NO_ROMD, OPT_TIMEOUT, OPT_STATS,
-       OPT_FWCFG, OPT_SEV, OPT_SEV_ES, OPT_SEV_BACKEND, OPT_SEV_POLICY,
-       OPT_SEV_DH_CERT, OPT_SEV_SESSION, OPT_SEV_MEASUREMENT, OPT_SEV_TIK,
-       OPT_SEV_INIT2, OPT_IRQCHIP, OPT_NO_SANDBOX, OPT_VERSION,
-       OPT_HELP };
-
-static const struct option long_options[] = {
-	{ "firmware", required_argument, NULL, OPT_FIRMWARE },
-	{ "vars", required_argument, NULL, OPT_VARS },
-	{ "vars-readonly", no_argument, NULL, OPT_VARS_RO },
-	{ "memory", required_argument, NULL, OPT_MEMORY },
-	{ "phys-bits", required_argument, NULL, OPT_PHYS_BITS },
-	{ "debugcon", required_argument, NULL, OPT_DEBUGCON },
-	{ "no-reboot", no_argument, NULL, OPT_NO_REBOOT },
-	{ "no-romd", no_argument, NULL, OPT_NO_ROMD },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "stats", no_argument, NULL, OPT_STATS },
-	{ "fwcfg", required_argument, NULL, OPT_FWCFG },
-	{ "sev", no_argument, NULL, OPT_SEV },
-	{ "sev-es", no_argument, NULL, OPT_SEV_ES },
-	{ "sev-backend", required_argument, NULL, OPT_SEV_BACKEND },
-	{ "sev-policy", required_argument, NULL, OPT_SEV_POLICY },
-	{ "sev-dh-cert", required_argument, NULL, OPT_SEV_DH_CERT },
-	{ "sev-session", required_argument, NULL, OPT_SEV_SESSION },
-	{ "sev-measurement", required_argument, NULL, OPT_SEV_MEASUREMENT },
-	{ "sev-tik", required_argument, NULL, OPT_SEV_TIK },
-	{ "sev-init2", no_argument, NULL, OPT_SEV_INIT2 },
-	{ "irqchip", required_argument, NULL, OPT_IRQCHIP },
-	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
-};
-
-static int parse_option(struct options *o, int opt, char *arg)
-{
-	switch (opt) {
-	case OPT_FIRMWARE: o->firmware = arg; return 0;
-	case OPT_VARS: o->vars = arg; return 0;
-	case OPT_VARS_RO: o->vars_readonly = true; return 0;
-	case OPT_MEMORY:
-		if (parse_size(arg, &o->cfg.mem_size) < 0)
-			return usage_error("--memory %s: not a size", arg);
+	if (o->firmware)
 		return 0;
-	case OPT_PHYS_BITS:
-		if (parse_uint(arg, 52, &o->cfg.phys_bits) < 0 || o->cfg.phys_bits < 32)
-			return usage_error("--phys-bits %s: want 32..52", arg);
-		return 0;
-	case OPT_DEBUGCON: o->debugcon = arg; return 0;
-	case OPT_NO_REBOOT: o->cfg.flags |= VMM_F_NO_REBOOT; return 0;
-	case OPT_NO_ROMD: o->cfg.flags |= VMM_F_NO_ROMD; return 0;
-	case OPT_TIMEOUT:
-		if (parse_uint(arg, 86400 * 365, &o->timeout) < 0 || !o->timeout)
-			return usage_error("--timeout %s: want whole seconds > 0", arg);
-		return 0;
-	case OPT_STATS: o->stats = true; return 0;
-	case OPT_NO_SANDBOX: o->no_sandbox = true; return 0;
-	case OPT_IRQCHIP:
-		if (strcmp(arg, "kernel") && strcmp(arg, "split"))
-			return usage_error("--irqchip %s: want kernel or split", arg);
-		o->cfg.irqchip = arg[0] == 's' ? VMM_IRQCHIP_SPLIT
-					       : VMM_IRQCHIP_KERNEL;
-		return 0;
-	case OPT_FWCFG:
-		return parse_fwcfg(o, arg);
-	case OPT_SEV: o->cfg.sev_mode = VMM_SEV; return 0;
-	case OPT_SEV_ES: o->cfg.sev_mode = VMM_SEV_ES; return 0;
-	case OPT_SEV_BACKEND:
-		if (strcmp(arg, "kvm") && strcmp(arg, "sim"))
-			return usage_error("--sev-backend %s: want kvm or sim", arg);
-		o->cfg.sev_backend = arg[0] == 's' ? VMM_SEV_BACKEND_SIM
-						   : VMM_SEV_BACKEND_KVM;
-		return 0;
-	case OPT_SEV_POLICY:
-		if (parse_hex32(arg, &o->cfg.sev_policy) < 0)
-			return usage_error("--sev-policy %s: not a 32-bit hex number", arg);
-		o->sev_policy_set = true;
-		return 0;
-	case OPT_SEV_DH_CERT: o->sev_dh_cert = arg; return 0;
-	case OPT_SEV_SESSION: o->sev_session = arg; return 0;
-	case OPT_SEV_MEASUREMENT: o->sev_measurement = arg; return 0;
-	case OPT_SEV_TIK: o->sev_tik = arg; return 0;
-	case OPT_SEV_INIT2: o->cfg.sev_init2 = 1; return 0;
-	case OPT_HELP: fputs(usage_text, stdout); exit(0);
-	case OPT_VERSION:
-		printf("vmm %s (libvmm %s)\n", VMM_VERSION_STRING, vmm_version());
-		exit(0);
-	default: return usage_error("%s", "unknown option");
-	}
-}
-
-static int parse_args(int argc, char **argv, struct options *o)
-{
-	int opt, rc;
-
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
-		if (opt == '?')
-			return usage_error("unknown or incomplete option '%s'",
-					   argv[optind - 1]);
-		rc = parse_option(o, opt, optarg);
-		if (rc)
-			return rc;
-	}
-	if (optind < argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
-	if (!o->firmware)
-		return usage_error("%s", "--firmware is required");
-	return 0;
+	return usage_error("%s", "firmware descriptors: not wired yet");
 }
 
 static int open_file(const char *what, const char *path, int flags, int *fd)
@@ -642,6 +378,42 @@ static int boot(struct options *o)
 	return rc < 0 ? EXIT_HOST_ERROR : status_of(&ex);
 }
 
+/* FDT_MAGIC's tree size can never exceed this for one machine. */
+#define DESCRIBE_MAX (64 * 1024)
+
+/* vmm describe-machine: build the VM the options describe, never run it. */
+static int describe(struct options *o)
+{
+	static uint8_t fdt[DESCRIBE_MAX];
+	struct vmm *vm;
+	FILE *out = stdout;
+	int rc, len;
+
+	rc = vmm_create(&o->cfg, &vm);
+	if (rc < 0) {
+		fprintf(stderr, "vmm describe-machine: %s\n",
+			vm ? vmm_strerror(vm) : strerror(-rc));
+		vmm_destroy(vm);
+		return create_status(rc);
+	}
+	len = vmm_describe_machine(vm, fdt, sizeof(fdt));
+	if (len < 0)
+		fprintf(stderr, "vmm describe-machine: %s\n", vmm_strerror(vm));
+	vmm_destroy(vm);
+	if (len < 0)
+		return EXIT_HOST_ERROR;
+	if (o->output && !(out = fopen(o->output, "wb"))) {
+		fprintf(stderr, "vmm describe-machine: %s: %s\n", o->output, strerror(errno));
+		return EXIT_USAGE;
+	}
+	rc = fwrite(fdt, 1, (size_t)len, out) == (size_t)len ? 0 : EXIT_HOST_ERROR;
+	if ((out != stdout ? fclose(out) : fflush(out)) != 0)
+		rc = EXIT_HOST_ERROR;
+	if (rc)
+		fprintf(stderr, "vmm describe-machine: writing the tree: %s\n", strerror(errno));
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { .cfg = {
@@ -652,16 +424,26 @@ int main(int argc, char **argv)
 	} };
 	int rc;
 
-	if (argc > 1 && argv[1][0] != '-')
+	if (argc > 1 && strcmp(argv[1], "describe-machine") == 0) {
+		o.describe = true;
+		argc--;
+		argv++;
+	} else if (argc > 1 && argv[1][0] != '-') {
 		return cli_subcommand(argc - 1, argv + 1);
-	rc = parse_args(argc, argv, &o);
+	}
+	rc = cli_parse_args(argc, argv, &o);
 	if (rc)
-		return rc;
-	o.cfg.vars_mode = o.vars_readonly ? VMM_VARS_SNAPSHOT : VMM_VARS_READWRITE;
+		return rc < 0 ? 0 : rc;
+	o.cfg.vars_mode = o.vars_readonly || o.describe ? VMM_VARS_SNAPSHOT
+							: VMM_VARS_READWRITE;
+	if (o.describe)
+		o.vars_readonly = true;	/* never locks out a running VM */
 	rc = sev_options(&o);
+	if (!rc)
+		rc = resolve_firmware(&o);
 	if (!rc)
 		rc = open_files(&o);
 	if (!rc)
-		rc = boot(&o);
+		rc = o.describe ? describe(&o) : boot(&o);
 	return rc;
 }

@@ -714,6 +714,43 @@ else
 fi
 report
 
+# The machine description (vmm describe-machine, libfdt): every memslot,
+# port and MMIO window of four machines (test firmware; OVMF 2M with 4 GiB
+# on both irqchips, ROMD and MMIO VARS; OVMF 4M as an SEV sim launch)
+# against the tree, then the tree's addresses against the layout.
+FWNAME=fdt
+run_tool fdt-check "$B/tests/fdt_check" "$FW"
+expect_status 0
+grep '^FAIL' "$OUT" | head -n 4 | while read -r l; do echo "  $l"; done
+DETAIL=$(tail -n 1 "$OUT")
+case $DETAIL in "fdt: "*" passed, 0 failed") ;; *) why "'$DETAIL'" ;; esac
+report
+DETAIL=
+
+# dtc (Debian's device-tree-compiler) reads the tree without a warning and
+# writes it back: dtb -> dts -> dtb -> dts gives the same source.
+start describe-machine-dtc
+t0=$(date +%s%N)
+if ! command -v dtc >/dev/null; then
+	why "dtc is not installed (apt-get install device-tree-compiler)"
+else
+	"$VMM" describe-machine --firmware /usr/share/OVMF/OVMF_CODE.fd \
+		--vars /usr/share/OVMF/OVMF_VARS.fd --memory 4G -o "$W/m.dtb" 2>"$ERR" \
+		|| why "describe-machine failed: $(head -n 1 "$ERR")"
+	dtc -q -I dtb -O dts -o "$W/m1.dts" "$W/m.dtb" 2>"$W/dtc.err" \
+		&& dtc -I dtb -O dts -o /dev/null "$W/m.dtb" 2>"$W/dtc-warn.err" \
+		&& dtc -q -I dts -O dtb -o "$W/m2.dtb" "$W/m1.dts" 2>>"$W/dtc.err" \
+		&& dtc -q -I dtb -O dts -o "$W/m2.dts" "$W/m2.dtb" 2>>"$W/dtc.err" \
+		|| why "dtc failed: $(head -n 1 "$W/dtc.err")"
+	[ ! -s "$W/dtc-warn.err" ] || why "dtc warns: $(head -n 1 "$W/dtc-warn.err")"
+	cmp -s "$W/m1.dts" "$W/m2.dts" || why "dts differs after a round trip"
+	grep -q 'compatible = "cfi-flash";' "$W/m1.dts" || why "no cfi-flash node in the source"
+	DETAIL="$(command stat -c %s "$W/m.dtb")-byte tree, $(grep -c '{$' "$W/m1.dts") nodes, round trip identical"
+fi
+SECS=$(( ($(date +%s%N) - t0) / 1000000 ))
+report
+DETAIL=
+
 # Snapshot/restore (tests/fuzz/vm/restore_test.c): every device and guest
 # RAM rewound, on both irqchips; then the whole-VM fuzz corpus, each input
 # run twice from the snapshot with the same outcome and exits.

@@ -231,6 +231,17 @@ VMM_API void vmm_host_info(struct vmm_host_info *info);
 VMM_API const char *vmm_host_kind_name(enum vmm_host_kind kind);
 
 /*
+ * The machine (vm) builds, as a flattened device tree (libfdt; bindings in
+ * docs/machine-fdt.md): RAM, the CODE and VARS flash banks, every device
+ * with its ports or MMIO range and IRQ line, the CPU, the irqchip mode and
+ * the SEV parameters, taken from the VM itself.  Writes at most (size)
+ * bytes to (buf); returns the tree's size, -ENOSPC when it does not fit
+ * (64 KiB always does), -EINVAL for a bad argument.  Any time after
+ * vmm_create().
+ */
+VMM_API int vmm_describe_machine(struct vmm *vm, void *buf, size_t size);
+
+/*
  * Confine the calling thread with a seccomp filter to the system calls
  * vmm_run() and vmm_destroy() of (vm) make: ioctl only with KVM's requests
  * (and the terminal's TCGETS/TCSETS), reads and writes only on the
