@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "firmware/fwdesc.h"
 #include "vmm.h"
 
 enum cli_exit_status {
@@ -34,6 +35,8 @@ struct options {
 	unsigned nfeatures;
 	const char *fw_dirs[CLI_MAX_FW_DIRS];	/* --firmware-dir */
 	unsigned nfw_dirs;
+	struct fwdesc_choice choice;	/* the descriptor picked, if any */
+	bool have_choice;
 	const char *output;		/* describe-machine --output */
 	bool describe;			/* vmm describe-machine */
 	bool vars_readonly;

@@ -41,13 +41,63 @@ static void on_input(int sig)
 		vmm_kick(signal_vm);
 }
 
-/* --firmware-descriptor / --firmware-feature: CODE (and VARS) from QEMU's
- * firmware descriptors. */
+/* A missing --vars file: created from the template (describe-machine
+ * creates nothing: it reads the template itself). */
+static int vars_from_template(struct options *o, const char *tmpl)
+{
+	char err[FWDESC_REASON_LEN];
+	int rc;
+
+	if (access(o->vars, F_OK) == 0 || errno != ENOENT)
+		return 0;
+	if (!tmpl) {
+		fprintf(stderr, "vmm: %s is stateless (no nvram-template): cannot create %s\n",
+			o->choice.desc.path, o->vars);
+		return EXIT_USAGE;
+	}
+	if (o->describe) {
+		o->vars = tmpl;
+		return 0;
+	}
+	rc = fwdesc_create_vars(tmpl, o->vars, err, sizeof(err));
+	if (rc < 0 && rc != -EEXIST) {
+		fprintf(stderr, "vmm: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (rc == 0)
+		fprintf(stderr, "vmm: created %s from %s (%s)\n", o->vars, tmpl,
+			o->choice.desc.path);
+	return 0;
+}
+
+/* --firmware-descriptor / --firmware-feature: CODE (and the VARS
+ * template) from QEMU's firmware descriptors (firmware/fwdesc.h). */
 static int resolve_firmware(struct options *o)
 {
+	struct fwdesc_dirs dirs = { .n = 0 };
+	struct fwdesc_query q = {
+		.descriptor = o->descriptor,
+		.want = { .features = o->features, .nr_features = o->nfeatures,
+			  .no_vars = !o->vars },
+	};
+	char err[FWDESC_REASON_LEN];
+	int rc;
+
 	if (o->firmware)
 		return 0;
-	return usage_error("%s", "firmware descriptors: not wired yet");
+	for (unsigned i = 0; i < o->nfw_dirs; i++)
+		if (fwdesc_dirs_add(&dirs, o->fw_dirs[i]) < 0)
+			return usage_error("--firmware-dir %s: too many directories", o->fw_dirs[i]);
+	if (o->nfw_dirs)
+		q.dirs = &dirs;
+	rc = fwdesc_choose(&q, &o->choice, err, sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, "vmm: %s\n", err);
+		return EXIT_USAGE;
+	}
+	o->have_choice = true;
+	o->firmware = o->choice.desc.executable.filename;
+	return o->vars ? vars_from_template(o, o->choice.desc.nvram_template.filename) : 0;
 }
 
 static int open_file(const char *what, const char *path, int flags, int *fd)
@@ -445,5 +495,7 @@ int main(int argc, char **argv)
 		rc = open_files(&o);
 	if (!rc)
 		rc = o.describe ? describe(&o) : boot(&o);
+	if (o.have_choice)
+		fwdesc_choice_free(&o.choice);
 	return rc;
 }

@@ -49,6 +49,25 @@ expect 2 'phys-bits 99: want 32..52' -- --firmware "$T/code.fd" --phys-bits 99
 expect 2 'timeout 0: want whole seconds' -- --firmware "$T/code.fd" --timeout 0
 expect 2 'fwcfg x: want NAME=STRING' -- --firmware "$T/code.fd" --fwcfg x
 expect 2 "unknown command 'frobnicate'" -- frobnicate
+# Firmware descriptors at boot (firmware/fwdesc.h): nothing is created on
+# any of these.
+mkdir "$T/nodesc"
+expect 2 '^vmm: --firmware goes without --firmware-descriptor and --firmware-feature' -- --firmware "$T/code.fd" --firmware-feature amd-sev
+expect 2 '^vmm: --firmware-dir is for --firmware-feature' -- --firmware "$T/code.fd" --firmware-dir "$T/nodesc"
+expect 2 '^vmm: --firmware is required \(or --firmware-feature/--firmware-descriptor\)' -- --vars "$T/new.fd"
+expect 2 '^vmm: no descriptor offers no-such-feature \(searched [0-9]+ files' -- --firmware-feature no-such-feature --vars "$T/new.fd"
+expect 2 '^vmm: no descriptor offers amd-sev \(searched 0 files\)' -- --firmware-dir "$T/nodesc" --firmware-feature amd-sev --vars "$T/new.fd"
+expect 2 "^vmm: $T/missing.json: No such file or directory" -- --firmware-descriptor "$T/missing.json" --vars "$T/new.fd"
+expect 2 '^vmm: tests/data/fwdesc/bad-json.json: not valid JSON at byte 21' -- --firmware-descriptor tests/data/fwdesc/bad-json.json --vars "$T/new.fd"
+expect 2 'requires-smm: this VMM has no SMM' -- --firmware-descriptor tests/data/fwdesc/requires-smm.json --vars "$T/new.fd"
+expect 2 '^vmm: --firmware-feature f9: at most 8 features' -- $(for i in 1 2 3 4 5 6 7 8 9; do echo --firmware-feature f$i; done)
+expect 2 "^vmm: unknown or incomplete option '--bogus'" -- describe-machine --bogus
+expect 2 "^vmm: unknown or incomplete option '--output'" -- --firmware "$T/code.fd" --output "$T/x.dtb"
+if [ -e "$T/new.fd" ] || [ -e "$T/x.dtb" ]; then
+	fail=$((fail + 1)); echo "FAIL cli: a refused descriptor run left a file behind"
+else
+	pass=$((pass + 1)); echo "PASS cli: no VARS file created by any refused run"
+fi
 # --version: one line on stdout naming both versions, status 0.
 want_ver="vmm $(sed -n 's/^#define VMM_VERSION_STRING "\(.*\)"/\1/p' vmm/include/vmm.h)"
 out=$("$VMM" --version 2>&1); rc=$?
