@@ -45,6 +45,10 @@ SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 # The CLI never links libcrypto: sev/ loads it on first use (crypto_dl.h).
 # libseccomp is used at build time only (vmm/gen/sandbox_gen.c).
 LDLIBS   := -lfdt -ljson-c -lm
+# The CLI takes only the objects it uses of Debian's libfdt.a and
+# libjson-c.a: no shared objects to map and relocate at every start
+# (about 0.1 ms and 100 KiB resident on PVM).
+CLI_LDLIBS := -Wl,-Bstatic -lfdt -ljson-c -Wl,-Bdynamic -lm
 TEST_LDLIBS := -lcrypto $(LDLIBS)
 CPPFLAGS += -I$(O)/gen
 
@@ -127,7 +131,7 @@ $(O)/san/libvmm.a: $(SAN_OBJS)
 CLI_OBJS := $(patsubst %.c,$(O)/obj/%.o,vmm/main.c $(wildcard vmm/cli_*.c))
 
 $(O)/vmm: $(CLI_OBJS) $(O)/libvmm.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(CLI_LDLIBS)
 
 # A unit test may ask for extra link flags (e.g. -Wl,--wrap=ioctl) in a
 # sibling file tests/unit/test_X.ldflags.

@@ -30,12 +30,19 @@ fi
 step() { echo "== $*"; }
 
 lane_a() {
-	local v=$W/vars-2m.fd t0=$SECONDS
+	local v=$W/vars-2m.fd t0=$SECONDS got
 	cp $OVMF/OVMF_VARS.fd "$v"
-	step "2M boot 1: Shell, ver, setvar, reset -s"
+	step "2M: a variable set offline (vmm vars set) before boot 1"
+	"$VMM" vars set "$v" OfflineTest --guid $GUID --data-string "from-vmm" \
+		|| { echo "FAIL ovmf-2m-vars-set"; return 1; }
+	echo "PASS ovmf-2m-vars-set"
+	step "2M boot 1: Shell, ver, reads OfflineTest, setvar, reset -s"
+	# The Shell's setvar without a value prints it as hex bytes: L"from-vmm".
 	$CON --timeout "$BOOT_TIMEOUT" --log "$W/2m-boot1.log" \
 		--expect 'Shell>' --send 'ver\r' \
 		--expect 'UEFI v2\.[0-9]+ \(EDK II' --expect 'Shell>' \
+		--send "setvar OfflineTest -guid $GUID\\r" \
+		--expect '66 00 72 00 6F 00 6D 00 2D 00 76 00 6D 00 6D 00' --expect 'Shell>' \
 		--send "setvar PvmTest -guid $GUID -nv -bs -rt =L\"hello-pvm\"\\r" \
 		--expect 'Shell>' --send 'reset -s\r' \
 		-- "$VMM" --firmware $OVMF/OVMF_CODE.fd --vars "$v" --stats \
@@ -50,6 +57,22 @@ lane_a() {
 		END { exit !ok }' "$W/2m-vars.txt" \
 		|| { echo "FAIL ovmf-2m-vars-offline: PvmTest=hello-pvm not in the file"; grep -A3 PvmTest "$W/2m-vars.txt"; return 1; }
 	echo "PASS ovmf-2m-vars-offline"
+	got=$("$VMM" vars get "$v" PvmTest --guid $GUID --string 2>&1)
+	[ "$got" = "hello-pvm" ] || { echo "FAIL ovmf-2m-vars-get: vmm vars get PvmTest printed '$got'"; return 1; }
+	echo "PASS ovmf-2m-vars-get (the Shell's variable read back offline: $got)"
+	if command -v virt-fw-vars >/dev/null; then
+		virt-fw-vars -i "$v" --output-json "$W/2m-vars.json" >"$W/2m-virt-fw-vars.log" 2>&1 \
+			&& python3 - "$W/2m-vars.json" "$GUID" <<'PY' || { echo "FAIL ovmf-2m-virt-fw-vars: PvmTest not read back"; return 1; }
+import json, sys
+want = "hello-pvm".encode("utf-16-le").hex() + "0000"
+vs = json.load(open(sys.argv[1]))["variables"]
+ok = [v for v in vs if v["name"] == "PvmTest" and v["guid"].lower() == sys.argv[2] and v["data"].lower() == want]
+sys.exit(0 if ok else 1)
+PY
+		echo "PASS ovmf-2m-virt-fw-vars (virt-fw-vars reads the store OVMF and vmm wrote)"
+	else
+		echo "SKIP ovmf-2m-virt-fw-vars: virt-fw-vars not installed (python3-virt-firmware, bookworm-backports)"
+	fi
 	t0=$SECONDS
 	step "2M boot 2: read the variable back"
 	$CON --timeout "$BOOT_TIMEOUT" --log "$W/2m-boot2.log" \
@@ -63,19 +86,26 @@ lane_a() {
 
 lane_b() {
 	local v=$W/vars-4m.fd k=$W/vars-4m-kill.fd t0=$SECONDS
-	cp $OVMF/OVMF_VARS_4M.fd "$v"
-	step "4M boot as an SEV guest (sim backend): Shell, ver, reset -s"
+	# No --firmware: the first of QEMU's descriptors offering amd-sev
+	# (Debian's 60-edk2-x86_64.json, the 4M pair), and VARS created from
+	# its template.
+	step "4M boot as an SEV guest (sim backend) from the descriptor: Shell, ver, reset -s"
 	head -c 16 /dev/urandom >"$W/tik.bin"
 	$CON --timeout "$BOOT_TIMEOUT" --log "$W/4m-boot.log" \
 		--expect 'Shell>' --send 'ver\r' \
 		--expect 'UEFI v2\.[0-9]+ \(EDK II' --expect 'Shell>' \
 		--send 'reset -s\r' \
-		-- "$VMM" --firmware $OVMF/OVMF_CODE_4M.fd --vars "$v" --stats \
+		-- "$VMM" --firmware-feature amd-sev --vars "$v" --stats \
 		--irqchip kernel \
 		--sev --sev-backend sim --sev-policy 1 --sev-tik "$W/tik.bin" \
-		--sev-measurement "$W/4m-measurement.txt" \
-		|| { echo "FAIL ovmf-4m-boot"; return 1; }
+		--sev-measurement "$W/4m-measurement.txt" 2>"$W/4m-boot.err" \
+		|| { cat "$W/4m-boot.err"; echo "FAIL ovmf-4m-boot"; return 1; }
+	cat "$W/4m-boot.err"
 	echo "PASS ovmf-4m-boot ($((SECONDS - t0)) s)"
+	grep -q "^vmm: created $v from $OVMF/OVMF_VARS_4M.fd (/usr/share/qemu/firmware/60-edk2-x86_64.json)" "$W/4m-boot.err" \
+		&& [ "$(stat -c %s "$v")" = "$(stat -c %s $OVMF/OVMF_VARS_4M.fd)" ] \
+		|| { echo "FAIL ovmf-4m-descriptor: VARS not created from the descriptor's template"; return 1; }
+	echo "PASS ovmf-4m-descriptor (60-edk2-x86_64.json chosen for amd-sev, VARS created from its template)"
 	local m nonce want
 	m=$(awk '/^measure:/ {print $2}' "$W/4m-measurement.txt")
 	nonce=$(awk '/^mnonce:/ {print $2}' "$W/4m-measurement.txt")
