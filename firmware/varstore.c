@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <strings.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,12 +35,12 @@
 #define VS_HEALTHY		0xFE
 
 /* Variable headers: StartId, and where NameSize sits in each form. */
-#define VAR_START_ID		0x55AA
-#define VAR_AUTH_HEADER_SIZE	60
-#define VAR_AUTH_NAME_SIZE_OFF	36
-#define VAR_PLAIN_HEADER_SIZE	32
-#define VAR_PLAIN_NAME_SIZE_OFF	8
-#define VAR_HEADER_ALIGN	4	/* HEADER_ALIGNMENT */
+#define VAR_START_ID		VARSTORE_START_ID
+#define VAR_AUTH_HEADER_SIZE	VARSTORE_AUTH_HEADER_SIZE
+#define VAR_AUTH_NAME_SIZE_OFF	VARSTORE_AUTH_NAME_SIZE_OFF
+#define VAR_PLAIN_HEADER_SIZE	VARSTORE_PLAIN_HEADER_SIZE
+#define VAR_PLAIN_NAME_SIZE_OFF	VARSTORE_PLAIN_NAME_SIZE_OFF
+#define VAR_HEADER_ALIGN	VARSTORE_HEADER_ALIGN
 
 /* gEfiSystemNvDataFvGuid FFF12B8D-7696-4C8B-A985-2747075B4F50, as stored. */
 static const uint8_t nv_data_fv_guid[16] = {
@@ -278,7 +279,8 @@ int varstore_iter_next(struct varstore_iter *it, struct varstore_var *var)
 			return rc;
 		}
 		it->next = next;
-		if (it->all || is_live(it, var, next))
+		var->live = is_live(it, var, next);
+		if (it->all || var->live)
 			return 1;
 	}
 }
@@ -304,4 +306,131 @@ void varstore_guid_str(const uint8_t g[16], char out[37])
 		 "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x",
 		 le32(g), le16(g + 4), le16(g + 6), g[8], g[9], g[10], g[11],
 		 g[12], g[13], g[14], g[15]);
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int varstore_guid_parse(const char *s, uint8_t guid[16])
+{
+	/* Byte i of the text form, in text order, lands at out[order[i]]. */
+	static const uint8_t order[16] = { 3, 2, 1, 0, 5, 4, 7, 6,
+					   8, 9, 10, 11, 12, 13, 14, 15 };
+	uint8_t out[16];
+	unsigned byte = 0;
+
+	if (!s || strlen(s) != 36)
+		return -EINVAL;
+	for (unsigned i = 0; i < 36;) {
+		int hi, lo;
+
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i++] != '-')
+				return -EINVAL;
+			continue;
+		}
+		hi = hex_digit(s[i]);
+		lo = hex_digit(s[i + 1]);
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		out[order[byte++]] = (uint8_t)(hi << 4 | lo);
+		i += 2;
+	}
+	memcpy(guid, out, 16);
+	return 0;
+}
+
+/*
+ * Vendor GUIDs a VARS file holds (edk2 MdePkg/MdeModulePkg/SecurityPkg/
+ * OvmfPkg .dec files, shim's SHIM_LOCK_GUID).  The first name is ours, the
+ * second what virt-fw-vars prints, for lookups only.
+ */
+static const struct vendor {
+	const char *name, *alias, *guid;
+} vendors[] = {
+	{ "global", "EfiGlobalVariable",
+	  "8be4df61-93ca-11d2-aa0d-00e098032b8c" },
+	{ "security-db", "EfiImageSecurityDatabase",
+	  "d719b2cb-3d3a-4596-a3bc-dad00e67656f" },
+	{ "shim", "Shim", "605dab50-e046-4300-abb6-3dd810dd8b23" },
+	{ "mok", NULL, "605dab50-e046-4300-abb6-3dd810dd8b23" },
+	{ "shell", "ShellVariable", "158def5a-f656-419c-b027-7a3192c079d2" },
+	{ "secure-boot-enable", "EfiSecureBootEnableDisable",
+	  "f0a30bc7-af08-4556-99c4-001009c93a44" },
+	{ "custom-mode", "EfiCustomModeEnable",
+	  "c076ec0c-7028-4399-a072-71ee5c448b9f" },
+	{ "vendor-keys", "EfiVendorKeysNv",
+	  "9073e4e0-60ec-4b6e-9903-4c223c260f3c" },
+	{ "cert-db", "EfiCertDb", "d9bee56e-75dc-49d9-b4d7-b534210f637a" },
+	{ "mtc", "MtcVendor", "eb704011-1402-11d3-8e77-00a0c969723b" },
+	{ "memory-type-info", "EfiMemoryTypeInformation",
+	  "4c19049f-4137-4dd3-9c10-8b97a83ffdfa" },
+	{ "var-error-flag", "EdkiiVarErrorFlag",
+	  "04b37fe8-f6ae-480b-bdd5-37d98c5e89aa" },
+	{ "iscsi-config", "IScsiConfig",
+	  "4b47d616-a8d6-4552-9d44-ccad2e0f4cf9" },
+	{ "iscsi-initiator", "EfiIScsiInitiatorNameProtocol",
+	  "59324945-ec44-4c0d-b1cd-9db139df070c" },
+	{ "tls-ca", "EfiTlsCaCertificate",
+	  "fd2340d0-3dab-4349-a6c7-3b4f12b48eae" },
+	{ "microsoft", "MicrosoftVendor",
+	  "77fa9abd-0359-4d32-bd60-28f4e78f784b" },
+	{ "ovmf-enroll", "OvmfEnrollDefaultKeys",
+	  "a0baa8a3-041d-48a8-bc87-c36d121b5e3d" },
+};
+
+#define N_VENDORS (sizeof(vendors) / sizeof(vendors[0]))
+
+const char *varstore_vendor_name(const uint8_t guid[16])
+{
+	char text[37];
+
+	varstore_guid_str(guid, text);
+	for (size_t i = 0; i < N_VENDORS; i++)
+		if (strcmp(vendors[i].guid, text) == 0)
+			return vendors[i].name;
+	return NULL;
+}
+
+int varstore_vendor_lookup(const char *name, uint8_t guid[16])
+{
+	for (size_t i = 0; name && i < N_VENDORS; i++) {
+		if (strcasecmp(name, vendors[i].name) == 0 ||
+		    (vendors[i].alias && strcasecmp(name, vendors[i].alias) == 0))
+			return varstore_guid_parse(vendors[i].guid, guid);
+	}
+	return -ENOENT;
+}
+
+int varstore_find(const uint8_t *img, uint64_t size, const uint8_t *name,
+		  uint32_t name_size, const uint8_t guid[16],
+		  struct varstore_var *var, char *why, size_t whylen)
+{
+	struct varstore_iter it;
+	uint64_t at;
+	int rc = varstore_iter_init(&it, img, size, why, whylen);
+
+	if (rc < 0)
+		return rc;
+	for (;;) {
+		at = it.next;
+		rc = varstore_iter_next(&it, var);
+		if (rc < 0)
+			return reject(why, whylen, "malformed entry at 0x%llx",
+				      (unsigned long long)at);
+		if (rc == 0)
+			return 0;
+		if (var->name_size == name_size &&
+		    memcmp(var->guid, guid, 16) == 0 &&
+		    memcmp(var->name, name, name_size) == 0)
+			return 1;
+	}
 }

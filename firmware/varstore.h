@@ -48,6 +48,14 @@
 #define VARSTORE_ATTR_TIME_BASED_AUTH		0x20
 #define VARSTORE_ATTR_APPEND_WRITE		0x40
 
+/* Variable header geometry (VariableFormat.h), shared with varedit.c. */
+#define VARSTORE_START_ID		0x55AA
+#define VARSTORE_AUTH_HEADER_SIZE	60u
+#define VARSTORE_AUTH_NAME_SIZE_OFF	36u	/* NameSize, DataSize, Guid */
+#define VARSTORE_PLAIN_HEADER_SIZE	32u
+#define VARSTORE_PLAIN_NAME_SIZE_OFF	8u
+#define VARSTORE_HEADER_ALIGN		4u	/* HEADER_ALIGNMENT on x86 */
+
 struct varstore_var {
 	uint64_t offset;	/* of the header, in the image */
 	uint8_t state;
@@ -57,6 +65,9 @@ struct varstore_var {
 	uint32_t name_size;
 	const uint8_t *data;
 	uint32_t data_size;
+	/* Live (as varstore_iter_next() defines it); always true without
+	 * it->all. */
+	bool live;
 };
 
 struct varstore_iter {
@@ -111,5 +122,35 @@ int varstore_check_pair(uint64_t code_size, uint64_t vars_size, char *why,
 
 /* Format (guid) as 8-4-4-4-12 lower-case hex into (out), NUL-terminated. */
 void varstore_guid_str(const uint8_t guid[16], char out[37]);
+
+/*
+ * Parse the 8-4-4-4-12 hex form (either case, nothing around it) of (s)
+ * into (guid), stored the way EFI_GUID is (first three fields little-
+ * endian).  Returns 0 or -EINVAL.
+ */
+int varstore_guid_parse(const char *s, uint8_t guid[16]);
+
+/*
+ * Our short name for a well-known vendor GUID ("global", "security-db",
+ * "shim", ...), or NULL when (guid) has none.
+ */
+const char *varstore_vendor_name(const uint8_t guid[16]);
+
+/*
+ * The GUID of vendor (name): our short names, and the names virt-fw-vars
+ * prints (EfiGlobalVariable, ...), compared ignoring case.  Returns 0 or
+ * -ENOENT.
+ */
+int varstore_vendor_lookup(const char *name, uint8_t guid[16]);
+
+/*
+ * Find the first live variable (name) (UTF-16LE, (name_size) bytes with its
+ * NUL, compared exactly) of vendor (guid) in (img).  Returns 1 with (*var)
+ * filled, 0 when there is none, -EINVAL (reason in (why)) when the store
+ * does not parse or a malformed entry comes before a match.
+ */
+int varstore_find(const uint8_t *img, uint64_t size, const uint8_t *name,
+		  uint32_t name_size, const uint8_t guid[16],
+		  struct varstore_var *var, char *why, size_t whylen);
 
 #endif

@@ -64,7 +64,7 @@ lane_a() {
 		virt-fw-vars -i "$v" --output-json "$W/2m-vars.json" >"$W/2m-virt-fw-vars.log" 2>&1 \
 			&& python3 - "$W/2m-vars.json" "$GUID" <<'PY' || { echo "FAIL ovmf-2m-virt-fw-vars: PvmTest not read back"; return 1; }
 import json, sys
-want = "hello-pvm".encode("utf-16-le").hex() + "0000"
+want = "hello-pvm".encode("utf-16-le").hex()  # the Shell stores no NUL
 vs = json.load(open(sys.argv[1]))["variables"]
 ok = [v for v in vs if v["name"] == "PvmTest" and v["guid"].lower() == sys.argv[2] and v["data"].lower() == want]
 sys.exit(0 if ok else 1)

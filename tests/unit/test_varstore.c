@@ -471,6 +471,95 @@ static void test_varstore_guid_str(void **state)
 	assert_string_equal(s, "fff12b8d-7696-4c8b-a985-2747075b4f50");
 }
 
+static void test_varstore_guid_parse(void **state)
+{
+	static const char *const bad[] = {
+		"", "5f3c7a1e-6b2d-4e8f-9a10-c0ffee00000",	/* 35 chars */
+		"5f3c7a1e-6b2d-4e8f-9a10-c0ffee0000011",	/* 37 chars */
+		"5f3c7a1e_6b2d-4e8f-9a10-c0ffee000001",		/* separator */
+		"5f3c7a1e-6b2d-4e8f-9a10c-0ffee000001",		/* misplaced */
+		"5f3c7a1g-6b2d-4e8f-9a10-c0ffee000001",		/* not hex */
+		"{5f3c7a1e-6b2d-4e8f-9a10-c0ffee0000}",
+		"5f3c7a1e-6b2d-4e8f-9a10-c0ffee00000 ",
+	};
+	uint8_t g[16], keep[16];
+
+	(void)state;
+	assert_int_equal(varstore_guid_parse(
+		"5f3c7a1e-6b2d-4e8f-9a10-c0ffee000001", g), 0);
+	assert_memory_equal(g, probe_guid, 16);
+	assert_int_equal(varstore_guid_parse(
+		"FFF12B8D-7696-4C8B-A985-2747075B4F50", g), 0);
+	assert_memory_equal(g, nv_guid, 16);
+	memcpy(keep, g, 16);
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(varstore_guid_parse(bad[i], g), -EINVAL);
+		assert_memory_equal(g, keep, 16);	/* untouched */
+	}
+	assert_int_equal(varstore_guid_parse(NULL, g), -EINVAL);
+}
+
+static void test_varstore_vendor_names(void **state)
+{
+	static const struct { const char *name, *guid; } known[] = {
+		{ "global", "8be4df61-93ca-11d2-aa0d-00e098032b8c" },
+		{ "security-db", "d719b2cb-3d3a-4596-a3bc-dad00e67656f" },
+		{ "shim", "605dab50-e046-4300-abb6-3dd810dd8b23" },
+		{ "shell", "158def5a-f656-419c-b027-7a3192c079d2" },
+		{ "secure-boot-enable",
+		  "f0a30bc7-af08-4556-99c4-001009c93a44" },
+		{ "custom-mode", "c076ec0c-7028-4399-a072-71ee5c448b9f" },
+	};
+	uint8_t g[16];
+	char s[37];
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		assert_int_equal(varstore_vendor_lookup(known[i].name, g), 0);
+		varstore_guid_str(g, s);
+		assert_string_equal(s, known[i].guid);
+		assert_string_equal(varstore_vendor_name(g), known[i].name);
+	}
+	/* Aliases: MOK, any case, and virt-fw-vars' names. */
+	assert_int_equal(varstore_vendor_lookup("MOK", g), 0);
+	assert_string_equal(varstore_vendor_name(g), "shim");
+	assert_int_equal(varstore_vendor_lookup("EfiGlobalVariable", g), 0);
+	assert_string_equal(varstore_vendor_name(g), "global");
+	assert_int_equal(varstore_vendor_lookup("efiimagesecuritydatabase",
+						g), 0);
+	assert_string_equal(varstore_vendor_name(g), "security-db");
+	assert_int_equal(varstore_vendor_lookup("nope", g), -ENOENT);
+	assert_int_equal(varstore_vendor_lookup("", g), -ENOENT);
+	assert_int_equal(varstore_vendor_lookup(NULL, g), -ENOENT);
+	assert_null(varstore_vendor_name(probe_guid));
+}
+
+static void test_varstore_find(void **state)
+{
+	static const uint8_t probe_name[] = "C\0e\0o\0P\0r\0o\0b\0e\0\0";
+	struct varstore_var v;
+	size_t len;
+	uint8_t *img = gunzip("ovmf2m-vars-after.fd.gz", &len);
+	char why[160];
+
+	(void)state;
+	/* The live copy, not the deleted one before it. */
+	assert_int_equal(varstore_find(img, len, probe_name, 18, probe_guid,
+				       &v, why, sizeof(why)), 1);
+	expect_utf16(&v, "second-value");
+	assert_true(v.live);
+	/* Names compare exactly: case, size and GUID all count. */
+	assert_int_equal(varstore_find(img, len, probe_name, 16, probe_guid,
+				       &v, NULL, 0), 0);
+	assert_int_equal(varstore_find(img, len, probe_name, 18, nv_guid,
+				       &v, NULL, 0), 0);
+	img[0x20] ^= 1;	/* FvLength */
+	assert_int_equal(varstore_find(img, len, probe_name, 18, probe_guid,
+				       &v, why, sizeof(why)), -EINVAL);
+	assert_non_null(strstr(why, "FvLength"));
+	free(img);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -484,6 +573,9 @@ int main(void)
 		cmocka_unit_test(test_varstore_store_header_rejections),
 		cmocka_unit_test(test_varstore_malformed_lengths),
 		cmocka_unit_test(test_varstore_guid_str),
+		cmocka_unit_test(test_varstore_guid_parse),
+		cmocka_unit_test(test_varstore_vendor_names),
+		cmocka_unit_test(test_varstore_find),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
