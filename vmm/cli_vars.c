@@ -22,15 +22,12 @@
 #include "firmware/varedit.h"
 #include "firmware/varstore.h"
 #include "vmm/cli_vars.h"
+#include "vmm/cli_vars_file.h"
 
 enum { EXIT_OK = 0, EXIT_HOST = 1, EXIT_USAGE = 2 };
 /* "vmm vars get/delete" of a variable the file does not have. */
 #define EXIT_NO_VARIABLE	1
 
-/* Far above any VARS image (QEMU caps all firmware at 16 MiB). */
-#define VARS_FILE_MAX	(64u << 20)
-/* Tries to lock the file the path names before giving up (see lock_path). */
-#define LOCK_TRIES	4
 
 static int fail(const char *who, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -45,60 +42,6 @@ static int fail(const char *who, int status, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return status;
-}
-
-/* Read all of the regular file (fd) into a malloc'd buffer.  0 or -errno. */
-static int read_fd(int fd, uint8_t **out, size_t *len)
-{
-	struct stat st;
-	uint8_t *buf;
-	size_t done = 0;
-
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EISDIR;	/* reported as "not a regular file" */
-	if (st.st_size > VARS_FILE_MAX)
-		return -EFBIG;
-	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
-	while (buf && done < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + done, (size_t)st.st_size - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		done += (size_t)n;
-	}
-	if (!buf || done != (size_t)st.st_size) {
-		free(buf);
-		return buf ? -EIO : -ENOMEM;
-	}
-	*out = buf;
-	*len = done;
-	return 0;
-}
-
-static const char *file_error(int rc)
-{
-	if (rc == -EISDIR)
-		return "not a regular file";
-	if (rc == -EFBIG)
-		return "too large (over 64 MiB)";
-	return strerror(-rc);
-}
-
-/* Read all of (path) into a malloc'd buffer.  0 or -errno. */
-static int read_file(const char *path, uint8_t **out, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	int rc;
-
-	if (fd < 0)
-		return -errno;
-	rc = read_fd(fd, out, len);
-	close(fd);
-	return rc;
 }
 
 static uint16_t unit_at(const uint8_t *p, uint32_t i)
@@ -197,7 +140,7 @@ static int dump(const char *path, bool all)
 	uint8_t *img = NULL;
 	size_t len = 0;
 	unsigned n = 0;
-	int rc = read_file(path, &img, &len);
+	int rc = vars_read_file(path, &img, &len);
 
 	if (rc < 0 && rc != -EISDIR && rc != -EFBIG)
 		return fail("vars-dump", EXIT_HOST, "%s: %s", path,
@@ -443,183 +386,26 @@ static const struct verb *find_verb(const char *name)
 	return NULL;
 }
 
-/* ---- the file: locked read, atomic replace ---- */
-
-struct vars_file {
-	char path[PATH_MAX];	/* resolved: rename() replaces the target */
-	int fd;			/* holds the OFD write lock, or -1 */
-	struct stat st;
-	uint8_t *img;
-	size_t len;
-};
-
-/*
- * An OFD write lock over all of (fd), the lock a running VM's pflash takes
- * (devices/pflash/pflash.c: lock_file): F_WRLCK read-write, F_RDLCK
- * read-only; either conflicts with ours.  0, -EBUSY or -errno.
- */
-static int lock_fd(int fd)
-{
-	struct flock lk = {
-		.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0,
-		.l_len = 0,
-	};
-
-	if (fcntl(fd, F_OFD_SETLK, &lk) == 0)
-		return 0;
-	return errno == EAGAIN || errno == EACCES ? -EBUSY : -errno;
-}
-
-/*
- * Open and lock (f->path).  A writer that just renamed a new file over the
- * path leaves us holding the lock on the old one: then try again, so the
- * locked file is the one the path names.
- */
-static int lock_path(struct vars_file *f)
-{
-	struct stat now;
-	int rc;
-
-	for (int i = 0; i < LOCK_TRIES; i++) {
-		f->fd = open(f->path, O_RDWR | O_CLOEXEC | O_NONBLOCK |
-			     O_NOCTTY);
-		if (f->fd < 0)
-			return errno == EISDIR ? -EISDIR : -errno;
-		rc = fstat(f->fd, &f->st) < 0 ? -errno :
-		     !S_ISREG(f->st.st_mode) ? -EISDIR : lock_fd(f->fd);
-		if (rc == 0 && stat(f->path, &now) == 0 &&
-		    now.st_ino == f->st.st_ino && now.st_dev == f->st.st_dev)
-			return 0;
-		close(f->fd);
-		f->fd = -1;
-		if (rc < 0)
-			return rc;
-	}
-	return -EBUSY;
-}
-
-static void close_file(struct vars_file *f)
-{
-	if (f->fd >= 0)
-		close(f->fd);
-	f->fd = -1;
-	free(f->img);
-	f->img = NULL;
-}
-
-/*
- * Load (path) for (c): locked for writing when (write), else read without
- * a lock (see the man page: list/get work while a VM runs).  Checks that
- * the image parses.  0 or an exit status (message printed).
- */
+/* Load the file for (c); 0 or an exit status (message printed). */
 static int open_file(const struct vars_cmd *c, struct vars_file *f,
 		     bool write)
 {
 	char why[160];
-	int rc;
+	int rc = vars_file_open(f, c->file, write);
 
-	f->fd = -1;
-	f->img = NULL;
-	if (!write) {
-		rc = read_file(c->file, &f->img, &f->len);
-	} else if (!realpath(c->file, f->path)) {
-		rc = -errno;
-	} else {
-		rc = lock_path(f);
-		if (rc == -EBUSY)
-			return fail(c->who, EXIT_USAGE, "%s is in use by a "
-				    "running VM", c->file);
-		if (rc == 0)
-			rc = read_fd(f->fd, &f->img, &f->len);
-	}
-	if (rc < 0) {
-		close_file(f);
+	if (rc == -EBUSY)
+		return fail(c->who, EXIT_USAGE, "%s is in use by a running VM",
+			    c->file);
+	if (rc < 0)
 		return fail(c->who, EXIT_USAGE, "%s: %s", c->file,
-			    file_error(rc));
-	}
+			    vars_file_error(rc));
 	if (varstore_iter_init(&(struct varstore_iter){ 0 }, f->img, f->len,
 			       why, sizeof(why)) < 0) {
-		close_file(f);
+		vars_file_close(f);
 		return fail(c->who, EXIT_USAGE, "%s: not an OVMF VARS image: "
 			    "%s", c->file, why);
 	}
 	return 0;
-}
-
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Write (f->img) to the new file (fd): same mode and owner, on disk. */
-static int fill_temp(const struct vars_file *f, int fd)
-{
-	int rc = 0;
-
-	if (fchmod(fd, f->st.st_mode & 07777) < 0)
-		return -errno;
-	/* Keep the owner where we may (root editing a user's file). */
-	if (fchown(fd, f->st.st_uid, f->st.st_gid) < 0 && errno != EPERM)
-		return -errno;
-	rc = write_all(fd, f->img, f->len);
-	if (rc == 0 && fsync(fd) < 0)
-		rc = -errno;
-	return rc;
-}
-
-static int sync_dir(const char *path)
-{
-	char dir[PATH_MAX];
-	int fd, rc = 0;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) < 0)
-		rc = -errno;
-	close(fd);
-	return rc;
-}
-
-/*
- * Replace (f->path) by (f->img) whole or not at all: a new file in the
- * same directory (mkostemp: O_EXCL), fsync, rename over, fsync the
- * directory.  0 or -errno; on failure the original is untouched.
- */
-static int save_file(const struct vars_file *f)
-{
-	char tmp[PATH_MAX + 16], base[PATH_MAX], dir[PATH_MAX];
-	int fd, rc;
-
-	snprintf(base, sizeof(base), "%s", f->path);
-	snprintf(dir, sizeof(dir), "%s", f->path);
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dirname(dir),
-			     basename(base)) >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	rc = fill_temp(f, fd);
-	if (close(fd) < 0 && rc == 0)
-		rc = -errno;
-	if (rc == 0 && rename(tmp, f->path) < 0)
-		rc = -errno;
-	if (rc < 0) {
-		unlink(tmp);
-		return rc;
-	}
-	return sync_dir(f->path);
 }
 
 /* ---- output ---- */
@@ -801,9 +587,9 @@ static int load_data(const struct vars_cmd *c, uint8_t **data, size_t *len)
 
 	*data = NULL;
 	if (c->src == SRC_FILE) {
-		rc = read_file(c->src_arg, data, len);
+		rc = vars_read_file(c->src_arg, data, len);
 		return rc < 0 ? fail(c->who, EXIT_USAGE, "--data-file %s: %s",
-				     c->src_arg, file_error(rc)) : 0;
+				     c->src_arg, vars_file_error(rc)) : 0;
 	}
 	*data = malloc(cap);
 	if (!*data)
@@ -907,12 +693,12 @@ static int run_verb(const struct vars_cmd *c)
 	else
 		status = delete_var(c, &f);
 	if (write && status == EXIT_OK) {
-		rc = save_file(&f);
+		rc = vars_file_save(&f);
 		if (rc < 0)
 			status = fail(c->who, EXIT_HOST, "%s: writing: %s",
 				      c->file, strerror(-rc));
 	}
-	close_file(&f);
+	vars_file_close(&f);
 	return write ? status : finish_output(c, status);
 }
 
