@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "firmware/fileio.h"
 #include "firmware/fwdesc.h"
 #include "firmware/varstore.h"
 
@@ -291,32 +292,16 @@ int fwdesc_check(const struct fwdesc *d, const struct fwdesc_want *want,
 	return 0;
 }
 
-static int derr(char *err, size_t errlen, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-/* A one-line error (fmt) into (err); returns (rc). */
-static int derr(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
-
 /* (file), named by (member) of descriptor (d), is a regular file. */
 static int stat_image(const struct fwdesc *d, const char *member,
 		      const char *file, struct stat *st, char *err,
 		      size_t errlen)
 {
 	if (stat(file, st) < 0)
-		return derr(err, errlen, -errno, "%s: %s: %s: %s", d->path,
+		return fileio_error(err, errlen, -errno, "%s: %s: %s: %s", d->path,
 			    member, file, strerror(errno));
 	if (!S_ISREG(st->st_mode))
-		return derr(err, errlen, -EINVAL, "%s: %s: %s: not a regular "
+		return fileio_error(err, errlen, -EINVAL, "%s: %s: %s: not a regular "
 			    "file", d->path, member, file);
 	return 0;
 }
@@ -338,7 +323,7 @@ int fwdesc_validate(const struct fwdesc *d, char *err, size_t errlen)
 	/* OVMF's VARS + CODE make one flash device of 1, 2 or 4 MiB. */
 	if (varstore_check_pair((uint64_t)code.st_size, (uint64_t)vars.st_size,
 				why, sizeof(why)))
-		return derr(err, errlen, -EINVAL, "%s: nvram-template: %s does "
+		return fileio_error(err, errlen, -EINVAL, "%s: nvram-template: %s does "
 			    "not match executable %s (%s)", d->path,
 			    d->nvram_template.filename, d->executable.filename,
 			    why);
@@ -472,7 +457,7 @@ static int choose_file(const struct fwdesc_query *q, struct fwdesc_choice *out,
 	rc = fwdesc_check(&out->desc, &q->want, &out->verdict, why,
 			  sizeof(why));
 	if (rc)
-		derr(err, errlen, rc, "%s: %s", q->descriptor, why);
+		fileio_error(err, errlen, rc, "%s: %s", q->descriptor, why);
 	else
 		rc = fwdesc_validate(&out->desc, err, errlen);
 	if (rc)

@@ -13,40 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "firmware/fileio.h"
 #include "firmware/fwdesc.h"
 
 #define COPY_CHUNK	(64u << 10)
-
-static int verr(char *err, size_t errlen, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int verr(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
-
-/* Write all (len) bytes of (buf) to (fd).  0 or -errno. */
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 /* Copy (in) to (out) up to EOF, then fsync (out).  0 or -errno. */
 static int copy_fd(int in, int out, const char **what)
@@ -65,7 +35,7 @@ static int copy_fd(int in, int out, const char **what)
 			*what = "reading the template";
 			break;
 		}
-		rc = write_all(out, buf, (size_t)n);
+		rc = fileio_write_all(out, buf, (size_t)n);
 	}
 	free(buf);
 	if (!rc && fsync(out) < 0) {
@@ -92,39 +62,6 @@ static int rename_noreplace(const char *tmp, const char *dst)
 	return 0;
 }
 
-/* fsync the directory holding (path), so the new name is durable. */
-static int sync_dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir = slash ? strndup(path, slash == path ? 1
-				    : (size_t)(slash - path)) : strdup(".");
-	int fd, rc = 0;
-
-	if (!dir)
-		return -ENOMEM;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(dir);
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) < 0)
-		rc = -errno;
-	close(fd);
-	return rc;
-}
-
-/* "DIR/.NAME.XXXXXX" for (path): same directory, so rename() works. */
-static char *temp_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	const char *base = slash ? slash + 1 : path;
-	int dirlen = (int)(base - path);
-	char *tmp;
-
-	if (asprintf(&tmp, "%.*s.%s.XXXXXX", dirlen, path, base) < 0)
-		return NULL;
-	return tmp;
-}
-
 /* The opened template, which must be a regular file. */
 static int open_template(const char *path, char *err, size_t errlen)
 {
@@ -132,11 +69,11 @@ static int open_template(const char *path, char *err, size_t errlen)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
 	if (fd < 0)
-		return verr(err, errlen, -errno, "nvram-template %s: %s", path,
+		return fileio_error(err, errlen, -errno, "nvram-template %s: %s", path,
 			    strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return verr(err, errlen, -EINVAL, "nvram-template %s: not a "
+		return fileio_error(err, errlen, -EINVAL, "nvram-template %s: not a "
 			    "regular file", path);
 	}
 	return fd;
@@ -146,11 +83,11 @@ static int open_template(const char *path, char *err, size_t errlen)
 static int place_copy(int in, const char *vars, char *err, size_t errlen)
 {
 	const char *what = "creating a temporary file";
-	char *tmp = temp_name(vars);
+	char *tmp = fileio_temp_name(vars);
 	int out, rc;
 
 	if (!tmp)
-		return verr(err, errlen, -ENOMEM, "vars %s: out of memory", vars);
+		return fileio_error(err, errlen, -ENOMEM, "vars %s: out of memory", vars);
 	/* mkostemp(): O_CREAT | O_EXCL, mode 0600. */
 	out = mkostemp(tmp, O_CLOEXEC);
 	rc = out < 0 ? -errno : copy_fd(in, out, &what);
@@ -166,7 +103,7 @@ static int place_copy(int in, const char *vars, char *err, size_t errlen)
 		unlink(tmp);
 	free(tmp);
 	if (rc)
-		return verr(err, errlen, rc, "vars %s: %s: %s", vars, what,
+		return fileio_error(err, errlen, rc, "vars %s: %s: %s", vars, what,
 			    rc == -EEXIST ? "appeared meanwhile" : strerror(-rc));
 	return 0;
 }
@@ -178,10 +115,10 @@ int fwdesc_create_vars(const char *template_path, const char *vars_path,
 	int in, rc;
 
 	if (lstat(vars_path, &st) == 0)
-		return verr(err, errlen, -EEXIST, "vars %s: already exists",
+		return fileio_error(err, errlen, -EEXIST, "vars %s: already exists",
 			    vars_path);
 	if (errno != ENOENT)
-		return verr(err, errlen, -errno, "vars %s: %s", vars_path,
+		return fileio_error(err, errlen, -errno, "vars %s: %s", vars_path,
 			    strerror(errno));
 	in = open_template(template_path, err, errlen);
 	if (in < 0)
@@ -190,11 +127,11 @@ int fwdesc_create_vars(const char *template_path, const char *vars_path,
 	close(in);
 	if (rc)
 		return rc;
-	rc = sync_dir_of(vars_path);
+	rc = fileio_sync_dir(vars_path);
 	if (rc) {
 		/* Ours and not durable: remove it rather than half-succeed. */
 		unlink(vars_path);
-		return verr(err, errlen, rc, "vars %s: fsync of its directory: "
+		return fileio_error(err, errlen, rc, "vars %s: fsync of its directory: "
 			    "%s", vars_path, strerror(-rc));
 	}
 	return 0;

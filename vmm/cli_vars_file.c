@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "firmware/fileio.h"
 #include "vmm/cli_vars_file.h"
 
 /* Far above any VARS image (QEMU caps all firmware at 16 MiB). */
@@ -153,21 +154,6 @@ int vars_file_open(struct vars_file *f, const char *path, bool write)
 	return rc;
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Write (f->img) to the new file (fd): same mode and owner, on disk. */
 static int fill_temp(const struct vars_file *f, int fd)
 {
@@ -178,24 +164,9 @@ static int fill_temp(const struct vars_file *f, int fd)
 	/* Keep the owner where we may (root editing a user's file). */
 	if (fchown(fd, f->st.st_uid, f->st.st_gid) < 0 && errno != EPERM)
 		return -errno;
-	rc = write_all(fd, f->img, f->len);
+	rc = fileio_write_all(fd, f->img, f->len);
 	if (rc == 0 && fsync(fd) < 0)
 		rc = -errno;
-	return rc;
-}
-
-static int sync_dir(const char *path)
-{
-	char dir[PATH_MAX];
-	int fd, rc = 0;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) < 0)
-		rc = -errno;
-	close(fd);
 	return rc;
 }
 
@@ -226,6 +197,6 @@ int vars_file_save(const struct vars_file *f)
 		unlink(tmp);
 		return rc;
 	}
-	return sync_dir(f->path);
+	return fileio_sync_dir(f->path);
 }
 
