@@ -43,5 +43,12 @@ for c in $cmds; do
 			|| bad "$c $o is in 'vmm $c --help' but not under COMMANDS"
 	done
 done
+# libvmm(3): every function of the public header in its SYNOPSIS.
+LIBMAN=$(dirname "$0")/../../man/libvmm.3
+HDR=$(dirname "$0")/../../vmm/include/vmm.h
+for f in $(sed -n 's/^VMM_API .*[ *]\(vmm_[a-z0-9_]*\)(.*/\1/p' "$HDR" | sort -u); do
+	if grep -q "^\.BI \".*[ *]$f(" "$LIBMAN"; then ok "libvmm(3) $f"
+	else bad "$f is in vmm.h but not in libvmm(3)'s SYNOPSIS"; fi
+done
 echo "manpage: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
