@@ -51,6 +51,39 @@ int sev_measure_digest(const void *image, size_t len,
 #define SEV_SNP_FEATURE_SNP_ACTIVE	0x1ull	/* SEV_FEATURES bit 0 */
 #define SEV_SNP_VMSA_GPA		0xfffffffff000ull
 
+/* PAGE_INFO.PAGE_TYPE (SNP firmware ABI, table 67). */
+enum sev_snp_page_type {
+	SEV_SNP_PAGE_NORMAL = 1,
+	SEV_SNP_PAGE_VMSA = 2,
+	SEV_SNP_PAGE_ZERO = 3,
+	SEV_SNP_PAGE_UNMEASURED = 4,
+	SEV_SNP_PAGE_SECRETS = 5,
+	SEV_SNP_PAGE_CPUID = 6,
+};
+
+#define SEV_SNP_PAGE_SIZE	4096u
+
+/* The PAGE_INFO fields other than DIGEST_CUR and CONTENTS. */
+struct sev_snp_page_info {
+	uint8_t page_type;	/* enum sev_snp_page_type */
+	uint8_t imi_page;
+	uint8_t vmpl3_perms, vmpl2_perms, vmpl1_perms;
+	uint64_t gpa;
+};
+
+/*
+ * One SNP_LAUNCH_UPDATE step of the launch digest, the one implementation
+ * shared by `vmm measure` and the firmware model (sev_sim_snp.c):
+ * (ld) = SHA-384(PAGE_INFO{ld, CONTENTS, 0x70, type, imi, vmpl3..1, 0, GPA})
+ * (SNP firmware ABI 8.17, table 67), where CONTENTS is SHA-384 of the
+ * 4 KiB (page) for NORMAL and VMSA pages and 48 zero bytes for every other
+ * type ((page) is then not read and may be NULL).  Returns 0; -EINVAL for
+ * an unknown type or a NORMAL/VMSA page without (page); -EIO if libcrypto
+ * fails; -ENOSYS without libcrypto.
+ */
+int sev_snp_ld_extend(uint8_t ld[SEV_SNP_DIGEST_SIZE],
+		      const struct sev_snp_page_info *pi, const void *page);
+
 /*
  * SEV-SNP: the attestation report's MEASUREMENT for a QEMU-style launch of
  * (image) (sev.md 3.4, SNP firmware ABI 8.17): LD = 48 zero bytes, then for

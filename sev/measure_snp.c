@@ -6,6 +6,7 @@
  * Checked against virtee/sev-snp-measure's published vectors.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <openssl/evp.h>
 
@@ -14,54 +15,70 @@
 #include "sev/vmsa.h"
 #include "sev/crypto_dl.h"
 
-#define PAGE_SIZE_4K	4096u
+#define PAGE_SIZE_4K	SEV_SNP_PAGE_SIZE
 #define PAGE_INFO_SIZE	0x70u
 
-/* PAGE_INFO.PAGE_TYPE (table 67). */
-enum snp_page_type {
-	SNP_PAGE_NORMAL = 1,
-	SNP_PAGE_VMSA = 2,
-	SNP_PAGE_ZERO = 3,
-	SNP_PAGE_SECRETS = 5,
-	SNP_PAGE_CPUID = 6,
-};
-
-/* LD = SHA-384(LD || CONTENTS || 0x70 || type || 0 x 6 || GPA). */
-static int extend(uint8_t ld[48], enum snp_page_type type, uint64_t gpa,
-		  const uint8_t contents[48])
+/* CONTENTS is the page's SHA-384 for these types only (ABI 8.17.2). */
+static bool contents_hashed(uint8_t type)
 {
-	uint8_t info[PAGE_INFO_SIZE];
+	return type == SEV_SNP_PAGE_NORMAL || type == SEV_SNP_PAGE_VMSA;
+}
 
-	memset(info, 0, sizeof(info));
+/* PAGE_INFO (table 67): the 112 bytes whose SHA-384 is the next LD. */
+static void page_info_fill(uint8_t info[PAGE_INFO_SIZE], const uint8_t ld[48],
+			   const uint8_t contents[48],
+			   const struct sev_snp_page_info *pi)
+{
+	memset(info, 0, PAGE_INFO_SIZE);
 	memcpy(info, ld, 48);
 	memcpy(info + 48, contents, 48);
-	info[96] = PAGE_INFO_SIZE;
-	info[98] = (uint8_t)type;
+	info[96] = PAGE_INFO_SIZE;	/* LENGTH, u16 little-endian */
+	info[98] = pi->page_type;
+	info[99] = pi->imi_page;
+	info[100] = pi->vmpl3_perms;
+	info[101] = pi->vmpl2_perms;
+	info[102] = pi->vmpl1_perms;
 	for (int i = 0; i < 8; i++)
-		info[104 + i] = (uint8_t)(gpa >> (8 * i));
+		info[104 + i] = (uint8_t)(pi->gpa >> (8 * i));
+}
+
+int sev_snp_ld_extend(uint8_t ld[SEV_SNP_DIGEST_SIZE],
+		      const struct sev_snp_page_info *pi, const void *page)
+{
+	SEV_CRYPTO_REQUIRE();
+	uint8_t contents[48] = { 0 }, info[PAGE_INFO_SIZE];
+
+	if (pi->page_type < SEV_SNP_PAGE_NORMAL ||
+	    pi->page_type > SEV_SNP_PAGE_CPUID)
+		return -EINVAL;
+	if (contents_hashed(pi->page_type)) {
+		if (!page)
+			return -EINVAL;
+		if (!EVP_Digest(page, PAGE_SIZE_4K, contents, NULL,
+				EVP_sha384(), NULL))
+			return -EIO;
+	}
+	page_info_fill(info, ld, contents, pi);
 	return EVP_Digest(info, sizeof(info), ld, NULL, EVP_sha384(), NULL) ?
 		       0 : -EIO;
 }
 
-static int extend_page(uint8_t ld[48], enum snp_page_type type, uint64_t gpa,
+static int extend_page(uint8_t ld[48], uint8_t type, uint64_t gpa,
 		       const uint8_t *page)
 {
-	uint8_t h[48];
+	struct sev_snp_page_info pi = { .page_type = type, .gpa = gpa };
 
-	if (!EVP_Digest(page, PAGE_SIZE_4K, h, NULL, EVP_sha384(), NULL))
-		return -EIO;
-	return extend(ld, type, gpa, h);
+	return sev_snp_ld_extend(ld, &pi, page);
 }
 
 /* ZERO, SECRETS and CPUID pages contribute 48 zero bytes of contents. */
-static int extend_unhashed(uint8_t ld[48], enum snp_page_type type,
-			   uint64_t gpa, uint64_t size)
+static int extend_unhashed(uint8_t ld[48], uint8_t type, uint64_t gpa,
+			   uint64_t size)
 {
-	static const uint8_t zero[48];
 	int rc = 0;
 
 	for (uint64_t off = 0; !rc && off < size; off += PAGE_SIZE_4K)
-		rc = extend(ld, type, gpa + off, zero);
+		rc = extend_page(ld, type, gpa + off, NULL);
 	return rc;
 }
 
@@ -73,12 +90,12 @@ static int extend_section(uint8_t ld[48], const struct ovmf_sev_section *s)
 	case OVMF_SEV_SECTION_SNP_SEC_MEM:
 	case OVMF_SEV_SECTION_SVSM_CAA:
 	case OVMF_SEV_SECTION_SNP_KERNEL_HASHES:
-		return extend_unhashed(ld, SNP_PAGE_ZERO, s->gpa, s->size);
+		return extend_unhashed(ld, SEV_SNP_PAGE_ZERO, s->gpa, s->size);
 	case OVMF_SEV_SECTION_SNP_SECRETS:
-		return extend_unhashed(ld, SNP_PAGE_SECRETS, s->gpa,
+		return extend_unhashed(ld, SEV_SNP_PAGE_SECRETS, s->gpa,
 				       PAGE_SIZE_4K);
 	case OVMF_SEV_SECTION_CPUID:
-		return extend_unhashed(ld, SNP_PAGE_CPUID, s->gpa,
+		return extend_unhashed(ld, SEV_SNP_PAGE_CPUID, s->gpa,
 				       PAGE_SIZE_4K);
 	default:
 		return -EINVAL;
@@ -99,7 +116,7 @@ static int extend_vmsas(uint8_t ld[48], const struct sev_measure_params *p,
 	for (unsigned i = 0; !rc && i < p->nr_vcpus; i++) {
 		sev_vcpu_reset_state(&st, i, p->vcpu_sig, eip);
 		sev_vmsa_build(page, &st, &opts);
-		rc = extend_page(ld, SNP_PAGE_VMSA, SEV_SNP_VMSA_GPA, page);
+		rc = extend_page(ld, SEV_SNP_PAGE_VMSA, SEV_SNP_VMSA_GPA, page);
 	}
 	return rc;
 }
@@ -136,7 +153,7 @@ int sev_measure_snp_digest(const void *image, size_t len,
 		return rc;
 	memset(ld, 0, SEV_SNP_DIGEST_SIZE);
 	for (size_t off = 0; !rc && off < len; off += PAGE_SIZE_4K)
-		rc = extend_page(ld, SNP_PAGE_NORMAL, gpa + off, img + off);
+		rc = extend_page(ld, SEV_SNP_PAGE_NORMAL, gpa + off, img + off);
 	for (unsigned i = 0; !rc && i < info.nr_sections; i++)
 		rc = extend_section(ld, &info.sections[i]);
 	if (!rc)

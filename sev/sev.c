@@ -52,11 +52,40 @@ static int errf(char *err, size_t errlen, int rc, const char *msg)
 	return rc;
 }
 
+/* SNP guest policy (SNP ABI, table 9): bit 17 is reserved, must be 1. */
+#define SEV_SNP_POLICY_RSVD1	(1u << 17)
+
+static int check_snp(const struct sev_config *cfg, char *err, size_t errlen)
+{
+	if (!(cfg->policy & SEV_SNP_POLICY_RSVD1))
+		return errf(err, errlen, -EINVAL,
+			    "SEV-SNP policy needs bit 17 set (e.g. 0x30000)");
+	if (cfg->backend != SEV_BACKEND_SIM)
+		return errf(err, errlen, -EOPNOTSUPP, "SEV-SNP on the kvm "
+			    "backend needs guest_memfd memslots, not "
+			    "implemented yet (--sev-backend sim)");
+	if (!cfg->id_block != !cfg->id_auth)
+		return errf(err, errlen, -EINVAL,
+			    "an ID block goes with its authentication structure");
+	if (cfg->id_block && (cfg->id_block_len != KVM_SEV_SNP_ID_BLOCK_SIZE ||
+			      cfg->id_auth_len != KVM_SEV_SNP_ID_AUTH_SIZE))
+		return errf(err, errlen, -EINVAL, "ID block must be 96 bytes, "
+			    "its authentication 4096");
+	if (cfg->dh_cert || cfg->session)
+		return errf(err, errlen, -EINVAL,
+			    "SEV-SNP takes no DH certificate or session");
+	return 0;
+}
+
 static int check_policy_mode(const struct sev_config *cfg, char *err,
 			     size_t errlen)
 {
 	bool es_policy = cfg->policy & SEV_POLICY_ES;
 
+	if (cfg->mode == SEV_MODE_SNP)
+		return check_snp(cfg, err, errlen);
+	if (cfg->id_block || cfg->id_auth)
+		return errf(err, errlen, -EINVAL, "an ID block is for SEV-SNP");
 	if (cfg->mode == SEV_MODE_SEV_ES && !es_policy)
 		return errf(err, errlen, -EINVAL,
 			    "SEV-ES needs policy bit 2 (ES) set");
@@ -95,10 +124,8 @@ static int check_config(const struct sev_config *cfg, char *err,
 {
 	int rc;
 
-	if (cfg->mode == SEV_MODE_SNP)
-		return errf(err, errlen, -EOPNOTSUPP, "SEV-SNP launch is not "
-			    "implemented (only its measurement: vmm measure)");
-	if (cfg->mode != SEV_MODE_SEV && cfg->mode != SEV_MODE_SEV_ES)
+	if (cfg->mode != SEV_MODE_SEV && cfg->mode != SEV_MODE_SEV_ES &&
+	    cfg->mode != SEV_MODE_SNP)
 		return errf(err, errlen, -EINVAL, "no SEV mode requested");
 	if (cfg->backend != SEV_BACKEND_KVM && cfg->backend != SEV_BACKEND_SIM)
 		return errf(err, errlen, -EINVAL, "unknown SEV backend");
@@ -122,7 +149,10 @@ static void free_blobs(struct sev *sev)
 {
 	free((void *)sev->cfg.dh_cert);
 	free((void *)sev->cfg.session);
+	free((void *)sev->cfg.id_block);
+	free((void *)sev->cfg.id_auth);
 	sev->cfg.dh_cert = sev->cfg.session = NULL;
+	sev->cfg.id_block = sev->cfg.id_auth = NULL;
 }
 
 static int copy_config(struct sev *sev, const struct sev_config *cfg)
@@ -130,8 +160,12 @@ static int copy_config(struct sev *sev, const struct sev_config *cfg)
 	sev->cfg = *cfg;
 	sev->cfg.dh_cert = dup_blob(cfg->dh_cert, cfg->dh_cert_len);
 	sev->cfg.session = dup_blob(cfg->session, cfg->session_len);
+	sev->cfg.id_block = dup_blob(cfg->id_block, cfg->id_block_len);
+	sev->cfg.id_auth = dup_blob(cfg->id_auth, cfg->id_auth_len);
 	if ((cfg->dh_cert && !sev->cfg.dh_cert) ||
-	    (cfg->session && !sev->cfg.session))
+	    (cfg->session && !sev->cfg.session) ||
+	    (cfg->id_block && !sev->cfg.id_block) ||
+	    (cfg->id_auth && !sev->cfg.id_auth))
 		return -ENOMEM;
 	return 0;
 }
@@ -233,6 +267,8 @@ void sev_close(struct sev *sev)
 /* The VM type this launch models (the SIM backend's real VM is type 0). */
 static int modelled_vm_type(const struct sev_config *cfg)
 {
+	if (cfg->mode == SEV_MODE_SNP)
+		return KVM_X86_SNP_VM;	/* INIT2 only */
 	if (!cfg->use_init2)
 		return KVM_X86_DEFAULT_VM;
 	return cfg->mode == SEV_MODE_SEV_ES ? KVM_X86_SEV_ES_VM :
@@ -248,8 +284,11 @@ int sev_vm_type(const struct sev *sev)
 
 bool sev_readonly_slots_allowed(const struct sev *sev)
 {
-	/* kvm_arch_has_readonly_mem() is false for protected-state VMs. */
-	return sev_vm_type(sev) != KVM_X86_SEV_ES_VM;
+	/* kvm_arch_has_readonly_mem() is false for protected-state VMs;
+	 * the SIM backend follows the type it models. */
+	int type = modelled_vm_type(&sev->cfg);
+
+	return type != KVM_X86_SEV_ES_VM && type != KVM_X86_SNP_VM;
 }
 
 static const char *const state_names[] = {
@@ -286,6 +325,7 @@ int sev_cmd(struct sev *sev, uint32_t id, void *data)
 		rc = sev_simkvm_encrypt_op(sev->simkvm, &cmd);
 	else
 		rc = ioctl(sev->vm_fd, KVM_MEMORY_ENCRYPT_OP, &cmd) < 0 ? -errno : 0;
+	sev->last_fw_error = rc ? cmd.error : 0;
 	if (rc && cmd.error)
 		sev_set_error(sev, "%s failed: %s (0x%x)", sev_cmd_name(id),
 			      sev_status_name(cmd.error), cmd.error);
@@ -299,7 +339,7 @@ static int init_cmd(struct sev *sev)
 {
 	struct sev_compat_kvm_sev_init init2;
 
-	if (!sev->cfg.use_init2)
+	if (!sev->cfg.use_init2 && sev->cfg.mode != SEV_MODE_SNP)
 		return sev_cmd(sev, sev->cfg.mode == SEV_MODE_SEV_ES ?
 				    KVM_SEV_ES_INIT : KVM_SEV_INIT, NULL);
 	/* ghcb_version 0 lets KVM pick (2 for SEV-ES, must be 0 for SEV). */
@@ -444,9 +484,28 @@ static int put_hex_line(char *buf, size_t len, size_t *used,
 	return 0;
 }
 
+/* SEV-SNP: the attestation report's MEASUREMENT, as `vmm measure --mode
+ * snp` prints it, and the policy. */
+static int snp_measurement_format(const struct sev_measurement *m, char *buf,
+				  size_t len)
+{
+	size_t used = 0;
+	int w;
+
+	if (put_hex_line(buf, len, &used, "measure", m->snp_measure,
+			 sizeof(m->snp_measure)))
+		return -ENOSPC;
+	w = snprintf(buf + used, len - used, "policy: 0x%08x\n", m->policy);
+	if (w < 0 || (size_t)w >= len - used)
+		return -ENOSPC;
+	return (int)(used + (size_t)w);
+}
+
 int sev_measurement_format(const struct sev_measurement *m, char *buf,
 			   size_t len)
 {
+	if (m->snp)
+		return len ? snp_measurement_format(m, buf, len) : -ENOSPC;
 	SEV_CRYPTO_REQUIRE();
 	uint8_t blob[SEV_MEASURE_BLOB_SIZE];
 	char b64[4 * SEV_MEASURE_BLOB_SIZE / 3 + 4];

@@ -33,7 +33,7 @@ enum sev_mode {
 	SEV_MODE_NONE = 0,
 	SEV_MODE_SEV,
 	SEV_MODE_SEV_ES,
-	SEV_MODE_SNP,	/* offline measurement only: no SNP launch here */
+	SEV_MODE_SNP,	/* SNP_LAUNCH_*: the SIM backend only (no guest_memfd yet) */
 };
 
 enum sev_backend {
@@ -78,6 +78,13 @@ struct sev_config {
 	 */
 	bool use_init2;
 	uint64_t vmsa_features;	/* INIT2 + SEV-ES only; 0 otherwise */
+	/* SEV-SNP: SNP_LAUNCH_FINISH's optional ID block and its
+	 * authentication (both or neither) and HOST_DATA. */
+	const void *id_block;
+	size_t id_block_len;
+	const void *id_auth;
+	size_t id_auth_len;
+	uint8_t host_data[32];
 	/* Guest owner's GODH certificate and session blob (both or none). */
 	const void *dh_cert;
 	size_t dh_cert_len;
@@ -135,6 +142,8 @@ int sev_host_check(const struct sev_host_caps *caps, enum sev_mode mode,
 
 /* LAUNCH_MEASURE's result and what a guest owner needs to check it. */
 struct sev_measurement {
+	bool snp;		/* then only snp_measure and policy are set */
+	uint8_t snp_measure[48];	/* the attestation report's MEASUREMENT */
 	uint8_t measure[SEV_DIGEST_SIZE];
 	uint8_t mnonce[SEV_MNONCE_SIZE];
 	uint8_t api_major, api_minor, build;
@@ -223,6 +232,27 @@ int sev_launch_secret(struct sev *sev, const void *hdr, size_t hdr_len,
 
 /* LAUNCH_FINISH: the guest may run after this. */
 int sev_launch_finish(struct sev *sev);
+
+/*
+ * SEV-SNP (sev_snp.c), in QEMU's order: SNP_LAUNCH_START with the policy;
+ * SNP_LAUNCH_UPDATE of every page range, CODE first, then the metadata
+ * sections (KVM_SEV_SNP_PAGE_TYPE_*; (hva) is where the range is in host
+ * memory: the firmware writes ZERO, SECRETS and CPUID pages there; a
+ * rejected CPUID page comes back corrected and is submitted once more);
+ * SNP_LAUNCH_FINISH with the ID block, after which KVM (or the model) has
+ * measured the vCPUs' VMSAs (built for the model from (vcpus), with
+ * SEV_FEATURES = SNP_ACTIVE | vmsa_features).
+ */
+int sev_snp_launch_start(struct sev *sev);
+int sev_snp_launch_update(struct sev *sev, uint64_t gpa, void *hva,
+			  uint64_t len, uint8_t type);
+int sev_snp_launch_finish(struct sev *sev, const struct sev_vcpu_state *vcpus,
+			  unsigned nr);
+/* Fill (page) with the SNP CPUID table of (c) (at most 64 entries, the
+ * rest dropped); returns the entry count. */
+unsigned sev_snp_cpuid_page(const struct kvm_cpuid2 *c, uint8_t page[4096]);
+/* SIM backend: the MEASUREMENT an attestation report would carry. */
+int sev_snp_measurement(const struct sev *sev, struct sev_measurement *out);
 
 /*
  * Fill (entry) with CPUID 0x8000001F as the guest must see it (SEV/SEV-ES

@@ -40,6 +40,7 @@ struct sev {
 	struct sev_simkvm *simkvm;	/* ... and KVM in front of it */
 	struct sev_region regions[SEV_MAX_REGIONS];
 	unsigned nr_regions;
+	uint32_t last_fw_error;		/* firmware status of the last command */
 	char last_error[192];
 };
 

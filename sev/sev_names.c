@@ -75,5 +75,11 @@ const char *sev_cmd_name(uint32_t id)
 {
 	if (id < sizeof(cmd_names) / sizeof(cmd_names[0]) && cmd_names[id])
 		return cmd_names[id];
+	if (id == SEV_COMPAT_KVM_SEV_SNP_LAUNCH_START)
+		return "SNP_LAUNCH_START";
+	if (id == SEV_COMPAT_KVM_SEV_SNP_LAUNCH_UPDATE)
+		return "SNP_LAUNCH_UPDATE";
+	if (id == SEV_COMPAT_KVM_SEV_SNP_LAUNCH_FINISH)
+		return "SNP_LAUNCH_FINISH";
 	return "SEV_COMMAND";
 }

@@ -15,6 +15,7 @@
 #include "sev/sev.h"
 #include "sev/sev_crypto.h"
 #include "sev/sev_sim.h"
+#include "sev/sev_sim_priv.h"
 #include "sev/crypto_dl.h"
 
 /* PLATFORM_STATUS flags: SEV-ES configured. */
@@ -48,6 +49,7 @@ struct sev_sim {
 	bool inject_armed;
 	enum sev_sim_cmd inject_cmd;
 	uint32_t inject_status;
+	struct sev_sim_snp *snp;	/* the SNP half (sev_sim_snp.c) */
 };
 
 int sev_sim_create(const struct sev_sim_params *params, struct sev_sim **out)
@@ -63,7 +65,22 @@ int sev_sim_create(const struct sev_sim_params *params, struct sev_sim **out)
 		return -ENOMEM;
 	sim->params = *params;
 	sim->state = SEV_SIM_PLATFORM_UNINIT;
+	if (sev_sim_snp_part_new(params, &sim->snp)) {
+		free(sim);
+		*out = NULL;
+		return -ENOMEM;
+	}
 	return 0;
+}
+
+struct sev_sim_snp *sev_sim_snp_part(struct sev_sim *sim)
+{
+	return sim->snp;
+}
+
+const struct sev_sim_snp *sev_sim_snp_part_const(const struct sev_sim *sim)
+{
+	return sim->snp;
 }
 
 static void guest_clear(struct sim_guest *g)
@@ -78,6 +95,7 @@ void sev_sim_destroy(struct sev_sim *sim)
 		return;
 	for (unsigned i = 0; i < SEV_SIM_MAX_GUESTS; i++)
 		guest_clear(&sim->guests[i]);
+	sev_sim_snp_part_free(sim->snp);
 	OPENSSL_cleanse(sim, sizeof(*sim));
 	free(sim);
 }
@@ -292,9 +310,22 @@ static bool asid_fits_guest(const struct sim_guest *g, uint32_t asid)
 	return es ? asid < SEV_SIM_MIN_SEV_ASID : asid >= SEV_SIM_MIN_SEV_ASID;
 }
 
+bool sev_sim_legacy_asid_active(const struct sev_sim *sim, uint32_t asid)
+{
+	for (unsigned i = 0; i < SEV_SIM_MAX_GUESTS; i++) {
+		const struct sim_guest *g = &sim->guests[i];
+
+		if (g->in_use && g->active && g->asid == asid)
+			return true;
+	}
+	return false;
+}
+
 static bool asid_taken(const struct sev_sim *sim, const struct sim_guest *me,
 		       uint32_t asid)
 {
+	if (sev_sim_snp_asid_active(sim->snp, asid))
+		return true;
 	for (unsigned i = 0; i < SEV_SIM_MAX_GUESTS; i++) {
 		const struct sim_guest *g = &sim->guests[i];
 

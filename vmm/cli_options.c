@@ -20,6 +20,7 @@ enum { OPT_FIRMWARE = 256, OPT_VARS, OPT_VARS_RO, OPT_MEMORY, OPT_PHYS_BITS,
        OPT_SEV_DH_CERT, OPT_SEV_SESSION, OPT_SEV_MEASUREMENT, OPT_SEV_TIK,
        OPT_SEV_INIT2, OPT_IRQCHIP, OPT_NO_SANDBOX, OPT_VERSION,
        OPT_FW_DESCRIPTOR, OPT_FW_FEATURE, OPT_FW_DIR, OPT_OUTPUT,
+       OPT_SEV_SNP, OPT_SEV_ID_BLOCK, OPT_SEV_ID_AUTH, OPT_SEV_HOST_DATA,
        OPT_HELP };
 
 enum opt_group { G_FIRMWARE, G_RUN, G_SEV, G_DESCRIBE, G_GENERAL, G_COUNT };
@@ -74,6 +75,9 @@ static const struct cli_option options_table[] = {
 	  "do not confine the VMM with seccomp before the guest runs" },
 	{ "sev", NULL, OPT_SEV, G_SEV, "launch as an SEV guest" },
 	{ "sev-es", NULL, OPT_SEV_ES, G_SEV, "launch as an SEV-ES guest" },
+	{ "sev-snp", NULL, OPT_SEV_SNP, G_SEV,
+	  "launch as an SEV-SNP guest (sim backend only; VARS stays\n"
+	  "shared MMIO: every access traps)" },
 	{ "sev-backend", "kvm|sim", OPT_SEV_BACKEND, G_SEV,
 	  "kvm: real hardware (default); sim: a software model\n"
 	  "of the SEV firmware that computes the launch measurement\n"
@@ -89,6 +93,12 @@ static const struct cli_option options_table[] = {
 	  "write the LAUNCH_MEASURE result to FILE" },
 	{ "sev-tik", "FILE", OPT_SEV_TIK, G_SEV,
 	  "16-byte TIK for the sim backend (default all zero)" },
+	{ "sev-id-block", "FILE", OPT_SEV_ID_BLOCK, G_SEV,
+	  "SNP: the 96-byte ID block for SNP_LAUNCH_FINISH" },
+	{ "sev-id-auth", "FILE", OPT_SEV_ID_AUTH, G_SEV,
+	  "SNP: its 4096-byte ID authentication structure" },
+	{ "sev-host-data", "HEX", OPT_SEV_HOST_DATA, G_SEV,
+	  "SNP: 32 bytes (64 hex digits) of HOST_DATA for the report" },
 	{ "sev-init2", NULL, OPT_SEV_INIT2, G_SEV,
 	  "KVM_SEV_INIT2 on the SEV/SEV-ES VM types (Linux 6.10+)\n"
 	  "instead of the legacy KVM_SEV_INIT on the default type" },
@@ -281,6 +291,10 @@ static int parse_option(struct options *o, int opt, char *arg)
 		return parse_fwcfg(o, arg);
 	case OPT_SEV: o->cfg.sev_mode = VMM_SEV; return 0;
 	case OPT_SEV_ES: o->cfg.sev_mode = VMM_SEV_ES; return 0;
+	case OPT_SEV_SNP: o->cfg.sev_mode = VMM_SEV_SNP; return 0;
+	case OPT_SEV_ID_BLOCK: o->sev_id_block = arg; return 0;
+	case OPT_SEV_ID_AUTH: o->sev_id_auth = arg; return 0;
+	case OPT_SEV_HOST_DATA: o->sev_host_data = arg; return 0;
 	case OPT_SEV_BACKEND:
 		if (strcmp(arg, "kvm") && strcmp(arg, "sim"))
 			return usage_error("--sev-backend %s: want kvm or sim", arg);

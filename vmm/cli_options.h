@@ -46,6 +46,9 @@ struct options {
 	struct vmm_fwcfg_file fwcfg[8];
 	const char *sev_measurement;
 	const char *sev_dh_cert, *sev_session, *sev_tik;
+	const char *sev_id_block, *sev_id_auth, *sev_host_data;	/* SNP */
+	uint8_t id_block[97], id_auth[4097];	/* + 1: too long */
+	uint8_t host_data[32];
 	bool sev_policy_set;
 	uint8_t dh_cert[16384], session[16384], tik[17]; /* TIK + 1: too long */
 	struct vmm_config cfg;

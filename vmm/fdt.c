@@ -367,7 +367,8 @@ static int write_sev(void *fdt, const struct vmm *vm)
 		return 0;
 	rc = fdt_begin_node(fdt, "sev");
 	rc = rc ?: fdt_property_string(fdt, "vmm,mode",
-				       c->sev_mode == VMM_SEV_ES ? "sev-es" : "sev");
+				       c->sev_mode == VMM_SEV_ES ? "sev-es" :
+				       c->sev_mode == VMM_SEV_SNP ? "sev-snp" : "sev");
 	rc = rc ?: fdt_property_string(fdt, "vmm,backend",
 				       c->sev_backend == VMM_SEV_BACKEND_SIM ? "sim" : "kvm");
 	rc = rc ?: fdt_property_u32(fdt, "vmm,policy", c->sev_policy);

@@ -163,6 +163,41 @@ static int read_base64_file(const char *what, const char *path, uint8_t *out,
 	return 0;
 }
 
+/* --sev-id-block/--sev-id-auth files and --sev-host-data (SEV-SNP). */
+static int snp_options(struct options *o)
+{
+	int rc = 0;
+
+	if (o->cfg.sev_mode != VMM_SEV_SNP) {
+		if (o->sev_id_block || o->sev_id_auth || o->sev_host_data)
+			return usage_error("%s", "--sev-id-block, --sev-id-auth and --sev-host-data are for --sev-snp");
+		return 0;
+	}
+	if (!o->sev_id_block != !o->sev_id_auth)
+		return usage_error("%s", "--sev-id-block and --sev-id-auth go together");
+	if (o->sev_id_block) {
+		rc = read_small_file("sev-id-block", o->sev_id_block, o->id_block,
+				     sizeof(o->id_block), &o->cfg.sev_id_block_len);
+		if (!rc)
+			rc = read_small_file("sev-id-auth", o->sev_id_auth, o->id_auth,
+					     sizeof(o->id_auth), &o->cfg.sev_id_auth_len);
+		o->cfg.sev_id_block = o->id_block;
+		o->cfg.sev_id_auth = o->id_auth;
+	}
+	if (!rc && o->sev_host_data) {
+		size_t n = strlen(o->sev_host_data);
+
+		for (size_t i = 0; i < 32 && n == 64; i++)
+			if (sscanf(o->sev_host_data + 2 * i, "%2hhx", &o->host_data[i]) != 1)
+				n = 0;
+		if (n != 64 || strspn(o->sev_host_data, "0123456789abcdefABCDEF") != 64)
+			return usage_error("--sev-host-data %s: want 64 hex digits (32 bytes)",
+					   o->sev_host_data);
+		o->cfg.sev_host_data = o->host_data;
+	}
+	return rc;
+}
+
 static int sev_options(struct options *o)
 {
 	size_t len;
@@ -170,12 +205,18 @@ static int sev_options(struct options *o)
 
 	if (o->cfg.sev_mode == VMM_SEV_NONE) {
 		if (o->sev_policy_set || o->sev_dh_cert || o->sev_session ||
-		    o->sev_measurement || o->sev_tik || o->cfg.sev_init2)
-			return usage_error("%s", "SEV options need --sev or --sev-es");
+		    o->sev_measurement || o->sev_tik || o->cfg.sev_init2 ||
+		    o->sev_id_block || o->sev_id_auth || o->sev_host_data)
+			return usage_error("%s", "SEV options need --sev, --sev-es or --sev-snp");
 		return 0;
 	}
+	/* SNP: QEMU's default policy, SMT allowed and the reserved bit 17. */
 	if (!o->sev_policy_set)
-		o->cfg.sev_policy = o->cfg.sev_mode == VMM_SEV_ES ? 0x4 : 0x0;
+		o->cfg.sev_policy = o->cfg.sev_mode == VMM_SEV_ES ? 0x4 :
+				    o->cfg.sev_mode == VMM_SEV_SNP ? 0x30000 : 0x0;
+	rc = snp_options(o);
+	if (rc)
+		return rc;
 	if (!o->sev_dh_cert != !o->sev_session)
 		return usage_error("%s", "--sev-dh-cert and --sev-session go together");
 	if (o->sev_dh_cert) {

@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "firmware/ovmf_table.h"
 #include "sev/sev.h"
+#include "sev/sev_uapi_compat.h"
 #include "vmm/machine.h"
 #include "vmm/sev_glue.h"
 #include "vmm/x86.h"
@@ -46,7 +48,8 @@ int sevg_open(struct vmm *vm)
 	if (vm->cfg.sev_mode == VMM_SEV_NONE)
 		return 0;
 	sev_config_init(&c);
-	c.mode = vm->cfg.sev_mode == VMM_SEV_ES ? SEV_MODE_SEV_ES : SEV_MODE_SEV;
+	c.mode = vm->cfg.sev_mode == VMM_SEV_ES ? SEV_MODE_SEV_ES :
+		 vm->cfg.sev_mode == VMM_SEV_SNP ? SEV_MODE_SNP : SEV_MODE_SEV;
 	c.backend = vm->cfg.sev_backend == VMM_SEV_BACKEND_SIM ? SEV_BACKEND_SIM
 							     : SEV_BACKEND_KVM;
 	c.policy = vm->cfg.sev_policy;
@@ -55,6 +58,12 @@ int sevg_open(struct vmm *vm)
 	c.dh_cert_len = vm->cfg.sev_dh_cert_len;
 	c.session = vm->cfg.sev_session;
 	c.session_len = vm->cfg.sev_session_len;
+	c.id_block = vm->cfg.sev_id_block;
+	c.id_block_len = vm->cfg.sev_id_block_len;
+	c.id_auth = vm->cfg.sev_id_auth;
+	c.id_auth_len = vm->cfg.sev_id_auth_len;
+	if (vm->cfg.sev_host_data)
+		memcpy(c.host_data, vm->cfg.sev_host_data, sizeof(c.host_data));
 	if (vm->cfg.sev_sim_tik)
 		memcpy(c.sim_tik, vm->cfg.sev_sim_tik, sizeof(c.sim_tik));
 	if (vm->cfg.sev_sim_tek)
@@ -95,7 +104,8 @@ int sevg_register_memory(struct vmm *vm)
 {
 	int rc;
 
-	if (!vm->sev)
+	/* SNP memory needs no registration (guest_memfd; QEMU skips it). */
+	if (!vm->sev || vm->cfg.sev_mode == VMM_SEV_SNP)
 		return 0;
 	rc = sev_register_region(vm->sev, vm->ram, vm->ram_size);
 	if (rc == 0)
@@ -142,6 +152,78 @@ void sevg_reset_state(const struct vmm *vm, struct kvm_regs *regs,
 	*fpu = st.fpu;
 }
 
+/* OVMF's SEV metadata section types as SNP_LAUNCH_UPDATE page types, and
+ * how much of each is submitted: what `vmm measure --mode snp` assumes
+ * (sev/measure_snp.c: no measured direct boot, one SECRETS and one CPUID
+ * page). */
+static int section_page(const struct ovmf_sev_section *s, uint8_t *type,
+			uint64_t *len)
+{
+	*len = s->size;
+	switch (s->type) {
+	case OVMF_SEV_SECTION_SNP_SEC_MEM:
+	case OVMF_SEV_SECTION_SVSM_CAA:
+	case OVMF_SEV_SECTION_SNP_KERNEL_HASHES:
+		*type = KVM_SEV_SNP_PAGE_TYPE_ZERO;
+		return 0;
+	case OVMF_SEV_SECTION_SNP_SECRETS:
+		*type = KVM_SEV_SNP_PAGE_TYPE_SECRETS;
+		*len = 4096;
+		return 0;
+	case OVMF_SEV_SECTION_CPUID:
+		*type = KVM_SEV_SNP_PAGE_TYPE_CPUID;
+		*len = 4096;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int snp_section(struct vmm *vm, const struct ovmf_sev_section *s)
+{
+	uint8_t type;
+	uint64_t len;
+	void *hva;
+
+	if (section_page(s, &type, &len) < 0)
+		return vmm_fail(vm, -EINVAL, "sev: SNP metadata section type 0x%x at 0x%x is unknown",
+				s->type, s->gpa);
+	hva = mem_gpa_to_hva(&vm->mem, s->gpa, len, true);
+	if (!hva || len > s->size)
+		return vmm_fail(vm, -EINVAL, "sev: SNP metadata section 0x%x+0x%x is not guest RAM",
+				s->gpa, s->size);
+	if (type == KVM_SEV_SNP_PAGE_TYPE_CPUID)
+		sev_snp_cpuid_page(vm->cpuid, hva);
+	return sev_snp_launch_update(vm->sev, s->gpa, hva, len, type) < 0
+		       ? sev_error(vm, -EIO) : 0;
+}
+
+/* SNP: CODE, OVMF's metadata sections, then FINISH over the vCPU state. */
+static int snp_launch(struct vmm *vm, const struct sev_vcpu_state *st)
+{
+	struct ovmf_sev_info info;
+	int rc = ovmf_sev_info_parse(vm->code, vm->code_size, &info);
+
+	if (rc < 0 || !info.has_metadata || !info.nr_sections)
+		return vmm_fail(vm, -EINVAL, "sev: the firmware has no SEV-SNP metadata (OVMF's ASEV sections)");
+	vmm_log(vm, VMM_LOG_INFO, "sev: SNP launch on the sim backend over ordinary memslots "
+		"(no guest_memfd): every VARS access traps, the guest runs unencrypted");
+	if (sev_snp_launch_start(vm->sev) < 0 ||
+	    sev_snp_launch_update(vm->sev, vm->code_gpa, vm->code, vm->code_size,
+				  KVM_SEV_SNP_PAGE_TYPE_NORMAL) < 0)
+		return sev_error(vm, -EIO);
+	for (unsigned i = 0; i < info.nr_sections; i++) {
+		rc = snp_section(vm, &info.sections[i]);
+		if (rc < 0)
+			return rc;
+	}
+	if (sev_snp_launch_finish(vm->sev, st, 1) < 0 ||
+	    sev_snp_measurement(vm->sev, &vm->sev_measurement) < 0)
+		return sev_error(vm, -EIO);
+	vm->sev_measured = vm->sev_finished = true;
+	return 0;
+}
+
 int sevg_launch(struct vmm *vm, const struct kvm_regs *regs,
 		const struct kvm_sregs *sregs, const struct kvm_fpu *fpu)
 {
@@ -149,6 +231,12 @@ int sevg_launch(struct vmm *vm, const struct kvm_regs *regs,
 
 	if (!vm->sev)
 		return 0;
+	if (vm->cfg.sev_mode == VMM_SEV_SNP) {
+		struct sev_vcpu_state st = { .regs = *regs, .sregs = *sregs,
+					     .fpu = *fpu, .xcr0 = X86_RESET_XCR0 };
+
+		return snp_launch(vm, &st);
+	}
 	rc = sev_launch_start(vm->sev);
 	if (rc == 0)
 		rc = sev_launch_update_data(vm->sev, vm->code, vm->code_size);

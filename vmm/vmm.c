@@ -183,6 +183,20 @@ static void warn_vars_layout(struct vmm *vm)
 		vmm_log(vm, VMM_LOG_WARN, "vars: %s", why);
 }
 
+/*
+ * Whether the VM type the configuration asks for takes read-only memslots:
+ * not the protected-state types (SEV-ES with INIT2, SEV-SNP; Linux
+ * kvm_arch_has_readonly_mem()).  Decided before the flash is opened, so a
+ * flash that can never be an array in ROMD mode traps every access from
+ * the start instead of asking for switches that cannot happen.
+ */
+static bool vm_type_has_readonly_slots(const struct vmm_config *cfg)
+{
+	if (cfg->sev_mode == VMM_SEV_SNP)
+		return false;
+	return !(cfg->sev_mode == VMM_SEV_ES && cfg->sev_init2);
+}
+
 static int open_vars(struct vmm *vm)
 {
 	struct pflash_romd_ops ops = { .ctx = vm, .set_romd = romd_switch };
@@ -194,7 +208,8 @@ static int open_vars(struct vmm *vm)
 	if (vm->cfg.vars_fd < 0)
 		return 0;
 	rc = pflash_open(vm->cfg.vars_fd, mode,
-			 !(vm->cfg.flags & VMM_F_NO_ROMD), &ops, &vm->vars);
+			 !(vm->cfg.flags & VMM_F_NO_ROMD) &&
+			 vm_type_has_readonly_slots(&vm->cfg), &ops, &vm->vars);
 	if (rc == -EBUSY)
 		return vmm_fail(vm, rc, "vars: file is in use by another VM");
 	if (rc < 0)

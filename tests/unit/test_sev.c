@@ -753,8 +753,11 @@ static void test_sev_config_rejected(void **state)
 	sev_config_init(&cfg);
 	expect_open_fails(&cfg, -EINVAL, "no SEV mode requested");
 	cfg.mode = SEV_MODE_SNP;
-	expect_open_fails(&cfg, -EOPNOTSUPP, "SEV-SNP launch is not implemented "
-			  "(only its measurement: vmm measure)");
+	expect_open_fails(&cfg, -EINVAL, "SEV-SNP policy needs bit 17 set (e.g. 0x30000)");
+	cfg.policy = 0x30000;
+	expect_open_fails(&cfg, -EOPNOTSUPP, "SEV-SNP on the kvm backend needs "
+			  "guest_memfd memslots, not implemented yet (--sev-backend sim)");
+	cfg.policy = 0;
 	cfg.mode = SEV_MODE_SEV_ES;
 	expect_open_fails(&cfg, -EINVAL, "SEV-ES needs policy bit 2 (ES) set");
 	cfg.mode = SEV_MODE_SEV;
@@ -867,6 +870,7 @@ static void test_sev_measurement_format(void **state)
 	int n;
 
 	(void)state;
+	memset(&m, 0, sizeof(m));	/* .snp false: the SEV form */
 	for (int i = 0; i < 32; i++)
 		m.measure[i] = (uint8_t)i;
 	for (int i = 0; i < 16; i++)

@@ -65,7 +65,14 @@ enum vmm_log_level { VMM_LOG_ERROR, VMM_LOG_WARN, VMM_LOG_INFO };
 #define VMM_F_HARNESS   (1u << 2)
 #define VMM_HARNESS_PORT 0x0B4
 
-enum vmm_sev_mode { VMM_SEV_NONE = 0, VMM_SEV, VMM_SEV_ES };
+/*
+ * VMM_SEV_SNP: an SEV-SNP launch (KVM_X86_SNP_VM, INIT2, SNP_LAUNCH_*).
+ * Its VM type has no read-only memslots: CODE is ordinary (private)
+ * memory and every VARS access traps (the flash stays shared, unencrypted
+ * MMIO).  The sim backend only: the kvm backend's guest_memfd memslots are
+ * not implemented yet.
+ */
+enum vmm_sev_mode { VMM_SEV_NONE = 0, VMM_SEV, VMM_SEV_ES, VMM_SEV_SNP };
 /*
  * Where the PC's interrupt controllers and PIT live: KVM_CAP_SPLIT_IRQCHIP
  * with only the LAPIC in the kernel and the 8259A pair, IOAPIC and 8254 in
@@ -119,6 +126,14 @@ struct vmm_config {
 	 */
 	int sev_init2;
 	enum vmm_irqchip irqchip;
+	/* SEV-SNP: SNP_LAUNCH_FINISH's ID block (96 bytes) and ID
+	 * authentication structure (4096 bytes), both or neither, and the
+	 * 32 bytes of HOST_DATA the attestation report carries. */
+	const void *sev_id_block;
+	size_t sev_id_block_len;
+	const void *sev_id_auth;
+	size_t sev_id_auth_len;
+	const uint8_t *sev_host_data;	/* 32 bytes, or NULL: zero */
 };
 
 #define VMM_DEFAULT_MEM (512ULL << 20)
