@@ -329,17 +329,6 @@ int varedit_reclaim(uint8_t *img, uint64_t size, char *why, size_t whylen)
 
 /* ---- text: names, strings, hex, attribute lists ---- */
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Continuation byte (c) of a UTF-8 sequence: its 6 bits, or -1. */
 static int cont(unsigned char c)
 {
@@ -387,7 +376,7 @@ static long escape_at(const char *s)
 	if (s[0] != '\\' || s[1] != 'u')
 		return -1;
 	for (int i = 2; i < 6; i++) {
-		int d = hex_value(s[i]);
+		int d = varstore_hex_digit(s[i]);
 
 		if (d < 0)
 			return -1;
@@ -521,8 +510,8 @@ int varedit_hex_parse(const char *hex, uint8_t *out, size_t cap, size_t *len)
 	if (n / 2 > cap)
 		return -E2BIG;
 	for (size_t i = 0; i < n / 2; i++) {
-		hi = hex_value(hex[2 * i]);
-		lo = hex_value(hex[2 * i + 1]);
+		hi = varstore_hex_digit(hex[2 * i]);
+		lo = varstore_hex_digit(hex[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -EINVAL;
 		out[i] = (uint8_t)(hi << 4 | lo);

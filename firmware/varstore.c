@@ -308,7 +308,7 @@ void varstore_guid_str(const uint8_t g[16], char out[37])
 		 g[12], g[13], g[14], g[15]);
 }
 
-static int hex_digit(char c)
+int varstore_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -337,8 +337,8 @@ int varstore_guid_parse(const char *s, uint8_t guid[16])
 				return -EINVAL;
 			continue;
 		}
-		hi = hex_digit(s[i]);
-		lo = hex_digit(s[i + 1]);
+		hi = varstore_hex_digit(s[i]);
+		lo = varstore_hex_digit(s[i + 1]);
 		if (hi < 0 || lo < 0)
 			return -EINVAL;
 		out[order[byte++]] = (uint8_t)(hi << 4 | lo);

@@ -153,4 +153,7 @@ int varstore_find(const uint8_t *img, uint64_t size, const uint8_t *name,
 		  uint32_t name_size, const uint8_t guid[16],
 		  struct varstore_var *var, char *why, size_t whylen);
 
+/* The value of hex digit (c), or -1. */
+int varstore_hex_digit(char c);
+
 #endif

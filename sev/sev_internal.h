@@ -54,6 +54,10 @@ void sev_set_error(struct sev *sev, const char *fmt, ...)
  */
 int sev_cmd(struct sev *sev, uint32_t id, void *data);
 
+/* sev_cmd(), then the launch is in (next), or failed. */
+int sev_launch_step(struct sev *sev, uint32_t id, void *data,
+		    enum sev_state next);
+
 /* Whether [hva, hva+len) lies inside one registered region. */
 bool sev_range_registered(const struct sev *sev, const void *hva,
 			  uint64_t len);

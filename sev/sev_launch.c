@@ -13,7 +13,7 @@
 #include "sev/sev_uapi_compat.h"
 
 /* Run one launch command; a failure ends the launch. */
-static int launch_step(struct sev *sev, uint32_t id, void *data,
+int sev_launch_step(struct sev *sev, uint32_t id, void *data,
 		       enum sev_state next)
 {
 	int rc = sev_cmd(sev, id, data);
@@ -36,7 +36,7 @@ int sev_launch_start(struct sev *sev)
 	start.dh_len = sev->cfg.dh_cert ? (uint32_t)sev->cfg.dh_cert_len : 0;
 	start.session_uaddr = (uintptr_t)sev->cfg.session;
 	start.session_len = sev->cfg.session ? (uint32_t)sev->cfg.session_len : 0;
-	rc = launch_step(sev, KVM_SEV_LAUNCH_START, &start, SEV_STATE_STARTED);
+	rc = sev_launch_step(sev, KVM_SEV_LAUNCH_START, &start, SEV_STATE_STARTED);
 	if (!rc)
 		sev->handle = start.handle;
 	return rc;
@@ -79,7 +79,7 @@ int sev_launch_update_data(struct sev *sev, void *hva, uint64_t len)
 	memset(&upd, 0, sizeof(upd));
 	upd.uaddr = (uintptr_t)hva;
 	upd.len = (uint32_t)len;
-	return launch_step(sev, KVM_SEV_LAUNCH_UPDATE_DATA, &upd,
+	return sev_launch_step(sev, KVM_SEV_LAUNCH_UPDATE_DATA, &upd,
 			   SEV_STATE_STARTED);
 }
 
@@ -134,7 +134,7 @@ int sev_launch_update_vmsas(struct sev *sev,
 		}
 	}
 	/* KVM walks its own vCPUs; the state arguments are for the model. */
-	rc = launch_step(sev, KVM_SEV_LAUNCH_UPDATE_VMSA, NULL, SEV_STATE_VMSA);
+	rc = sev_launch_step(sev, KVM_SEV_LAUNCH_UPDATE_VMSA, NULL, SEV_STATE_VMSA);
 	if (sev->simkvm)
 		sev_simkvm_set_vmsas(sev->simkvm, NULL, 0);
 	free(pages);
@@ -220,7 +220,7 @@ int sev_launch_measure(struct sev *sev, struct sev_measurement *out)
 	memset(&m, 0, sizeof(m));
 	m.uaddr = (uintptr_t)blob;
 	m.len = len;
-	rc = launch_step(sev, KVM_SEV_LAUNCH_MEASURE, &m, SEV_STATE_MEASURED);
+	rc = sev_launch_step(sev, KVM_SEV_LAUNCH_MEASURE, &m, SEV_STATE_MEASURED);
 	if (!rc)
 		fill_measurement(sev, blob, out);
 	free(blob);
@@ -269,7 +269,7 @@ int sev_launch_secret(struct sev *sev, const void *hdr, size_t hdr_len,
 	s.guest_len = (uint32_t)guest_len;
 	s.trans_uaddr = (uintptr_t)trans;
 	s.trans_len = (uint32_t)trans_len;
-	return launch_step(sev, KVM_SEV_LAUNCH_SECRET, &s, SEV_STATE_MEASURED);
+	return sev_launch_step(sev, KVM_SEV_LAUNCH_SECRET, &s, SEV_STATE_MEASURED);
 }
 
 int sev_launch_finish(struct sev *sev)
@@ -278,5 +278,5 @@ int sev_launch_finish(struct sev *sev)
 
 	if (rc)
 		return rc;
-	return launch_step(sev, KVM_SEV_LAUNCH_FINISH, NULL, SEV_STATE_FINISHED);
+	return sev_launch_step(sev, KVM_SEV_LAUNCH_FINISH, NULL, SEV_STATE_FINISHED);
 }

@@ -20,15 +20,6 @@
  * and wrote back corrected (SNP ABI 8.17, CPUID page). */
 #define SNP_STATUS_INVALID_PARAM	0x16u
 
-static int snp_step(struct sev *sev, uint32_t id, void *data,
-		    enum sev_state next)
-{
-	int rc = sev_cmd(sev, id, data);
-
-	sev->state = rc ? SEV_STATE_FAILED : next;
-	return rc;
-}
-
 int sev_snp_launch_start(struct sev *sev)
 {
 	struct kvm_sev_snp_launch_start start;
@@ -42,7 +33,7 @@ int sev_snp_launch_start(struct sev *sev)
 	}
 	memset(&start, 0, sizeof(start));
 	start.policy = sev->cfg.policy;	/* GOSVW zero: no guest OS hints */
-	return snp_step(sev, SEV_COMPAT_KVM_SEV_SNP_LAUNCH_START, &start,
+	return sev_launch_step(sev, SEV_COMPAT_KVM_SEV_SNP_LAUNCH_START, &start,
 			SEV_STATE_STARTED);
 }
 
@@ -161,7 +152,7 @@ int sev_snp_launch_finish(struct sev *sev, const struct sev_vcpu_state *vcpus,
 		f.id_block_en = 1;
 	}
 	memcpy(f.host_data, sev->cfg.host_data, sizeof(f.host_data));
-	rc = snp_step(sev, SEV_COMPAT_KVM_SEV_SNP_LAUNCH_FINISH, &f,
+	rc = sev_launch_step(sev, SEV_COMPAT_KVM_SEV_SNP_LAUNCH_FINISH, &f,
 		      SEV_STATE_FINISHED);
 	if (sev->simkvm)
 		sev_simkvm_set_vmsas(sev->simkvm, NULL, 0);
