@@ -49,6 +49,12 @@ expect 2 'phys-bits 99: want 32..52' -- --firmware "$T/code.fd" --phys-bits 99
 expect 2 'timeout 0: want whole seconds' -- --firmware "$T/code.fd" --timeout 0
 expect 2 'fwcfg x: want NAME=STRING' -- --firmware "$T/code.fd" --fwcfg x
 expect 2 "unknown command 'frobnicate'" -- frobnicate
+# SEV-SNP options (refused before any VM is made).
+head -c 96 /dev/zero >"$T/idblock"
+expect 2 '^vmm: --sev-id-block, --sev-id-auth and --sev-host-data are for --sev-snp' -- --firmware "$T/code.fd" --sev --sev-id-block "$T/idblock" --sev-id-auth "$T/idblock"
+expect 2 '^vmm: SEV options need --sev, --sev-es or --sev-snp' -- --firmware "$T/code.fd" --sev-host-data 00
+expect 2 '^vmm: --sev-id-block and --sev-id-auth go together' -- --firmware "$T/code.fd" --sev-snp --sev-id-block "$T/idblock"
+expect 2 '^vmm: --sev-host-data 12zz: want 64 hex digits \(32 bytes\)' -- --firmware "$T/code.fd" --sev-snp --sev-host-data 12zz
 # Firmware descriptors at boot (firmware/fwdesc.h): nothing is created on
 # any of these.
 mkdir "$T/nodesc"
