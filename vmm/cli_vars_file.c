@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,26 +176,25 @@ static int fill_temp(const struct vars_file *f, int fd)
  */
 int vars_file_save(const struct vars_file *f)
 {
-	char tmp[PATH_MAX + 16], base[PATH_MAX], dir[PATH_MAX];
+	char *tmp = fileio_temp_name(f->path);
 	int fd, rc;
 
-	snprintf(base, sizeof(base), "%s", f->path);
-	snprintf(dir, sizeof(dir), "%s", f->path);
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dirname(dir),
-			     basename(base)) >= sizeof(tmp))
-		return -ENAMETOOLONG;
+	if (!tmp)
+		return -ENOMEM;
 	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		rc = -errno;
+		free(tmp);
+		return rc;
+	}
 	rc = fill_temp(f, fd);
 	if (close(fd) < 0 && rc == 0)
 		rc = -errno;
 	if (rc == 0 && rename(tmp, f->path) < 0)
 		rc = -errno;
-	if (rc < 0) {
+	if (rc < 0)
 		unlink(tmp);
-		return rc;
-	}
-	return fileio_sync_dir(f->path);
+	free(tmp);
+	return rc < 0 ? rc : fileio_sync_dir(f->path);
 }
 

@@ -37,4 +37,35 @@ static inline uint8_t *load_file(const char *path, size_t *len)
 	return buf;
 }
 
+/*
+ * tests/data/(name) (or $VMM_TEST_DATA/(name)) decompressed with gzip into
+ * a malloc'ed buffer; its size in *len.  A missing file or a gzip failure
+ * fails the test.
+ */
+static inline uint8_t *load_gzip(const char *name, size_t *len)
+{
+	const char *dir = getenv("VMM_TEST_DATA");
+	char cmd[512];
+	size_t cap = 1 << 16, n = 0, got;
+	uint8_t *buf = malloc(cap);
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "gzip -dc '%s/%s'", dir ? dir : "tests/data",
+		 name);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	assert_non_null(buf);
+	while ((got = fread(buf + n, 1, cap - n, p)) > 0) {
+		n += got;
+		if (n == cap) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+	}
+	assert_int_equal(pclose(p), 0);
+	*len = n;
+	return buf;
+}
+
 #endif

@@ -20,6 +20,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tests/unit/load_file.h"
+
 #include "devices/pflash/cfi.h"
 #include "devices/pflash/pflash.h"
 
@@ -42,38 +44,6 @@ struct trace {
 	unsigned flash_writes;	/* 0xFF commands ending a program run */
 	unsigned programs;
 };
-
-static const char *data_dir(void)
-{
-	const char *d = getenv("VMM_TEST_DATA");
-
-	return d ? d : "tests/data";
-}
-
-/* Decompress tests/data/(name) into a malloc'd buffer. */
-static uint8_t *gunzip(const char *name, size_t *len)
-{
-	char cmd[512];
-	size_t cap = 1 << 16, n = 0, got;
-	uint8_t *buf = malloc(cap);
-	FILE *p;
-
-	snprintf(cmd, sizeof(cmd), "gzip -dc '%s/%s'", data_dir(), name);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	assert_non_null(buf);
-	while ((got = fread(buf + n, 1, cap - n, p)) > 0) {
-		n += got;
-		if (n == cap) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			assert_non_null(buf);
-		}
-	}
-	assert_int_equal(pclose(p), 0);
-	*len = n;
-	return buf;
-}
 
 static void parse_line(struct trace *t, const char *line)
 {
@@ -128,7 +98,7 @@ static int load_trace(void **state, const char *name)
 	assert_non_null(t);
 	t->name = name;
 	snprintf(file, sizeof(file), "%s-ops.txt.gz", name);
-	text = (char *)gunzip(file, &len);
+	text = (char *)load_gzip(file, &len);
 	text = realloc(text, len + 1);
 	text[len] = '\0';
 	t->ops = calloc(len / 5 + 1, sizeof(*t->ops));
@@ -138,9 +108,9 @@ static int load_trace(void **state, const char *name)
 		parse_line(t, line);
 	free(text);
 	snprintf(file, sizeof(file), "%s-vars-before.fd.gz", name);
-	t->before = gunzip(file, &blen);
+	t->before = load_gzip(file, &blen);
 	snprintf(file, sizeof(file), "%s-vars-after.fd.gz", name);
-	t->after = gunzip(file, &alen);
+	t->after = load_gzip(file, &alen);
 	assert_int_equal(blen, alen);
 	t->size = blen;
 	count_trace(t);

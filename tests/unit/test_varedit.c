@@ -18,6 +18,7 @@
 
 #include "firmware/varedit.h"
 #include "firmware/varstore.h"
+#include "tests/unit/load_file.h"
 
 #define OVMF_DIR	"/usr/share/OVMF"
 #define VARS_2M_SIZE	0x20000u
@@ -40,43 +41,6 @@ struct fixture {
 	size_t len;
 };
 
-static uint8_t *read_path(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 20;
-	uint8_t *buf;
-
-	if (!f)
-		return NULL;
-	buf = malloc(cap);
-	assert_non_null(buf);
-	*len = fread(buf, 1, cap, f);
-	fclose(f);
-	assert_true(*len < cap);
-	return buf;
-}
-
-static uint8_t *gunzip(const char *name, size_t *len)
-{
-	char cmd[512];
-	const char *dir = getenv("VMM_TEST_DATA");
-	size_t cap = 1 << 20, got;
-	uint8_t *buf = malloc(cap);
-	FILE *p;
-
-	snprintf(cmd, sizeof(cmd), "gzip -dc '%s/%s'", dir ? dir : "tests/data",
-		 name);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	assert_non_null(buf);
-	*len = 0;
-	while ((got = fread(buf + *len, 1, cap - *len, p)) > 0)
-		*len += got;
-	assert_true(*len < cap);
-	assert_int_equal(pclose(p), 0);
-	return buf;
-}
-
 static int load(void **state, uint8_t *img, size_t len)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -94,7 +58,7 @@ static int load(void **state, uint8_t *img, size_t len)
 static int setup_template(void **state)
 {
 	size_t len;
-	uint8_t *img = read_path(OVMF_DIR "/OVMF_VARS.fd", &len);
+	uint8_t *img = load_file(OVMF_DIR "/OVMF_VARS.fd", &len);
 
 	if (!img) {
 		*state = NULL;
@@ -107,7 +71,7 @@ static int setup_template(void **state)
 static int setup_after(void **state)
 {
 	size_t len;
-	uint8_t *img = gunzip("ovmf2m-vars-after.fd.gz", &len);
+	uint8_t *img = load_gzip("ovmf2m-vars-after.fd.gz", &len);
 
 	return load(state, img, len);
 }
@@ -216,7 +180,7 @@ static void test_varedit_matches_ovmf(void **state)
 {
 	struct fixture *f = need(state);
 	size_t len;
-	uint8_t *ovmf = gunzip("ovmf2m-vars-after.fd.gz", &len);
+	uint8_t *ovmf = load_gzip("ovmf2m-vars-after.fd.gz", &len);
 	struct fixture o = { .img = ovmf, .len = len };
 	struct varstore_var mine, theirs;
 
@@ -444,7 +408,7 @@ static void test_varedit_refuses_signed(void **state)
 {
 	struct fixture *f = need(state);
 	size_t len;
-	uint8_t *ms = read_path(OVMF_DIR "/OVMF_VARS_4M.ms.fd", &len);
+	uint8_t *ms = load_file(OVMF_DIR "/OVMF_VARS_4M.ms.fd", &len);
 	uint8_t *copy, sdb[16], name[VAREDIT_NAME_BUF];
 	struct fixture m;
 	char why[160];

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "firmware/varstore.h"
+#include "tests/unit/load_file.h"
 
 #define IMG_SIZE	0x2000u
 #define FV_HLEN		0x48u
@@ -112,27 +113,6 @@ static uint32_t add_var(uint8_t *img, uint32_t *off, bool auth, uint8_t state,
 	return at;
 }
 
-static uint8_t *gunzip(const char *name, size_t *len)
-{
-	char cmd[512];
-	const char *dir = getenv("VMM_TEST_DATA");
-	size_t cap = 1 << 20, got;
-	uint8_t *buf = malloc(cap);
-	FILE *p;
-
-	snprintf(cmd, sizeof(cmd), "gzip -dc '%s/%s'", dir ? dir : "tests/data",
-		 name);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	assert_non_null(buf);
-	*len = 0;
-	while ((got = fread(buf + *len, 1, cap - *len, p)) > 0)
-		*len += got;
-	assert_true(*len < cap);
-	assert_int_equal(pclose(p), 0);
-	return buf;
-}
-
 static void expect_reject(uint8_t *img, uint64_t size, const char *reason)
 {
 	char why[160] = "";
@@ -154,7 +134,7 @@ static void test_varstore_real_templates_pass(void **state)
 	(void)state;
 	for (unsigned i = 0; i < 4; i++) {
 		size_t len;
-		uint8_t *img = gunzip(files[i], &len);
+		uint8_t *img = load_gzip(files[i], &len);
 
 		assert_int_equal(len, i < 2 ? 0x20000 : 0x84000);
 		assert_int_equal(varstore_check_fv(img, len, why, sizeof(why)),
@@ -240,7 +220,7 @@ static void test_varstore_template_is_empty(void **state)
 	struct varstore_iter it;
 	struct varstore_var v;
 	size_t len;
-	uint8_t *img = gunzip("ovmf4m-vars-before.fd.gz", &len);
+	uint8_t *img = load_gzip("ovmf4m-vars-before.fd.gz", &len);
 
 	(void)state;
 	assert_int_equal(varstore_iter_init(&it, img, len, NULL, 0), 0);
@@ -287,7 +267,7 @@ static void test_varstore_after_setvar(void **state)
 	struct varstore_iter it;
 	struct varstore_var v;
 	size_t len;
-	uint8_t *img = gunzip("ovmf2m-vars-after.fd.gz", &len);
+	uint8_t *img = load_gzip("ovmf2m-vars-after.fd.gz", &len);
 
 	(void)state;
 	assert_int_equal(varstore_iter_init(&it, img, len, NULL, 0), 0);
@@ -539,7 +519,7 @@ static void test_varstore_find(void **state)
 	static const uint8_t probe_name[] = "C\0e\0o\0P\0r\0o\0b\0e\0\0";
 	struct varstore_var v;
 	size_t len;
-	uint8_t *img = gunzip("ovmf2m-vars-after.fd.gz", &len);
+	uint8_t *img = load_gzip("ovmf2m-vars-after.fd.gz", &len);
 	char why[160];
 
 	(void)state;
