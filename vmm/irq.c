@@ -275,29 +275,6 @@ static void note_lateness(struct vmm *vm, uint64_t due, uint64_t now)
 		vm->stats.timer_late_max_ns = late;
 }
 
-static uint64_t coalesced_total(const struct vmm *vm, const struct irqchip *ic)
-{
-	uint64_t raised, pit = 0, rtc = 0;
-	const struct cmos *cmos = platform_cmos(vm);
-
-	if (ic->pit)
-		pit_irq_counts(ic->pit, &raised, &pit);
-	if (cmos)
-		cmos_irq_counts(cmos, &raised, &rtc);
-	return pit + rtc;
-}
-
-/* The RTC's interrupts raised so far (by its timer or by guest accesses). */
-static uint64_t rtc_raised(const struct vmm *vm)
-{
-	uint64_t raised = 0, coalesced;
-	const struct cmos *cmos = platform_cmos(vm);
-
-	if (cmos)
-		cmos_irq_counts(cmos, &raised, &coalesced);
-	return raised;
-}
-
 /* Deliver what is due; returns the earliest deadline left. */
 static uint64_t run_timers(struct vmm *vm, struct irqchip *ic)
 {
@@ -328,15 +305,25 @@ static uint64_t run_timers(struct vmm *vm, struct irqchip *ic)
 	return next;
 }
 
-/* Counted by the devices; read here, not on every exit. */
+/*
+ * Counted by the devices; read here, not on every exit: the PIT's and the
+ * RTC's (by its timer or guest accesses) interrupts, and the periods each
+ * merged into one.
+ */
 void irq_get_stats(const struct vmm *vm, struct vmm_stats *st)
 {
 	const struct irqchip *ic = vm->irq;
+	const struct cmos *cmos = platform_cmos(vm);
+	uint64_t raised, pit = 0, rtc_raised = 0, rtc = 0;
 
 	if (!ic)
 		return;
-	st->timer_irqs = ic->pit_irqs + rtc_raised(vm);
-	st->timer_coalesced = coalesced_total(vm, ic);
+	if (ic->pit)
+		pit_irq_counts(ic->pit, &raised, &pit);
+	if (cmos)
+		cmos_irq_counts(cmos, &rtc_raised, &rtc);
+	st->timer_irqs = ic->pit_irqs + rtc_raised;
+	st->timer_coalesced = pit + rtc;
 }
 
 static int timer_open(struct irqchip *ic)

@@ -469,7 +469,7 @@ static int boot(struct options *o)
 	return rc < 0 ? EXIT_HOST_ERROR : status_of(&ex);
 }
 
-/* FDT_MAGIC's tree size can never exceed this for one machine. */
+/* A machine's tree is about 3.5 KiB; a bigger one is -ENOSPC, an error. */
 #define DESCRIBE_MAX (64 * 1024)
 
 /* vmm describe-machine: build the VM the options describe, never run it. */
