@@ -60,10 +60,6 @@ static int check_snp(const struct sev_config *cfg, char *err, size_t errlen)
 	if (!(cfg->policy & SEV_SNP_POLICY_RSVD1))
 		return errf(err, errlen, -EINVAL,
 			    "SEV-SNP policy needs bit 17 set (e.g. 0x30000)");
-	if (cfg->backend != SEV_BACKEND_SIM)
-		return errf(err, errlen, -EOPNOTSUPP, "SEV-SNP on the kvm "
-			    "backend needs guest_memfd memslots, not "
-			    "implemented yet (--sev-backend sim)");
 	if (!cfg->id_block != !cfg->id_auth)
 		return errf(err, errlen, -EINVAL,
 			    "an ID block goes with its authentication structure");
@@ -170,6 +166,12 @@ static int copy_config(struct sev *sev, const struct sev_config *cfg)
 	return 0;
 }
 
+static const char *mode_name(enum sev_mode mode)
+{
+	return mode == SEV_MODE_SNP ? "SEV-SNP" :
+	       mode == SEV_MODE_SEV_ES ? "SEV-ES" : "SEV";
+}
+
 static int open_kvm_backend(struct sev *sev, int kvm_fd, char *err,
 			    size_t errlen)
 {
@@ -182,8 +184,7 @@ static int open_kvm_backend(struct sev *sev, int kvm_fd, char *err,
 	if (rc) {
 		if (errlen)
 			snprintf(err, errlen, "%s requested, but this host "
-				 "cannot: %s", sev->cfg.mode == SEV_MODE_SEV_ES ?
-				 "SEV-ES" : "SEV", why);
+				 "cannot: %s", mode_name(sev->cfg.mode), why);
 		return rc;
 	}
 	/* LAUNCH_MEASURE is keyed to the version the firmware reports. */
@@ -280,6 +281,12 @@ int sev_vm_type(const struct sev *sev)
 	if (sev->cfg.backend == SEV_BACKEND_SIM)
 		return KVM_X86_DEFAULT_VM;
 	return modelled_vm_type(&sev->cfg);
+}
+
+bool sev_private_memory(const struct sev *sev)
+{
+	return sev->cfg.mode == SEV_MODE_SNP &&
+	       sev->cfg.backend == SEV_BACKEND_KVM;
 }
 
 bool sev_readonly_slots_allowed(const struct sev *sev)

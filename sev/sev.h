@@ -33,7 +33,7 @@ enum sev_mode {
 	SEV_MODE_NONE = 0,
 	SEV_MODE_SEV,
 	SEV_MODE_SEV_ES,
-	SEV_MODE_SNP,	/* SNP_LAUNCH_*: the SIM backend only (no guest_memfd yet) */
+	SEV_MODE_SNP,	/* SNP_LAUNCH_*; on KVM with guest_memfd memory */
 };
 
 enum sev_backend {
@@ -188,6 +188,13 @@ int sev_vm_type(const struct sev *sev);
  * the pflash trap reads.
  */
 bool sev_readonly_slots_allowed(const struct sev *sev);
+
+/*
+ * Whether guest RAM and CODE must be guest_memfd memory, private from the
+ * start (SEV-SNP on the KVM backend).  The SIM backend's SNP runs over
+ * ordinary memslots.
+ */
+bool sev_private_memory(const struct sev *sev);
 
 /* KVM_SEV_INIT / ES_INIT / INIT2 on (vm_fd).  Before any KVM_CREATE_VCPU. */
 int sev_init(struct sev *sev, int vm_fd);

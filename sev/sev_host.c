@@ -152,9 +152,12 @@ static void check_cpu(const struct sev_host_caps *caps, enum sev_mode mode,
 	} else if (!caps->cpu_sev) {
 		add_reason(why, whylen, rc, -ENODEV,
 			   "CPUID 0x8000001f does not report SEV");
-	} else if (mode == SEV_MODE_SEV_ES && !caps->cpu_sev_es) {
+	} else if (mode != SEV_MODE_SEV && !caps->cpu_sev_es) {
 		add_reason(why, whylen, rc, -ENODEV,
 			   "CPUID 0x8000001f does not report SEV-ES");
+	} else if (mode == SEV_MODE_SNP && !caps->cpu_sev_snp) {
+		add_reason(why, whylen, rc, -ENODEV,
+			   "CPUID 0x8000001f does not report SEV-SNP");
 	}
 }
 
@@ -184,11 +187,15 @@ static void check_vm_type(const struct sev_host_caps *caps,
 			  enum sev_mode mode, bool use_init2, char *why,
 			  size_t whylen, int *rc)
 {
-	unsigned type = mode == SEV_MODE_SEV_ES ? KVM_X86_SEV_ES_VM :
+	unsigned type = mode == SEV_MODE_SNP ? KVM_X86_SNP_VM :
+			mode == SEV_MODE_SEV_ES ? KVM_X86_SEV_ES_VM :
 						  KVM_X86_SEV_VM;
 	char line[96];
 
-	if (!use_init2 || (caps->vm_types & (1u << type)))
+	/* SNP exists only as a VM type of its own (KVM enables it with the
+	 * kvm_amd sev_snp parameter, SNP firmware and an RMP). */
+	if ((!use_init2 && mode != SEV_MODE_SNP) ||
+	    (caps->vm_types & (1u << type)))
 		return;
 	snprintf(line, sizeof(line),
 		 "KVM cannot create VM type %u for KVM_SEV_INIT2 "

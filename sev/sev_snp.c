@@ -101,8 +101,11 @@ int sev_snp_launch_update(struct sev *sev, uint64_t gpa, void *hva,
 	/* The firmware wrote its corrected table into the page: take it, as
 	 * OVMF would see the firmware's view of CPUID anyway. */
 	if (rc == -EIO && type == KVM_SEV_SNP_PAGE_TYPE_CPUID &&
-	    sev->last_fw_error == SNP_STATUS_INVALID_PARAM)
+	    sev->last_fw_error == SNP_STATUS_INVALID_PARAM) {
 		rc = update_once(sev, gpa, hva, len, type);
+		if (rc == 0)	/* the rejection was handled */
+			sev->last_error[0] = '\0';
+	}
 	if (rc)
 		sev->state = SEV_STATE_FAILED;
 	return rc;

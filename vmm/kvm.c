@@ -6,6 +6,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "sev/sev_uapi_compat.h"
 #include "vmm/kvm.h"
 
 const unsigned long kvm_ioctl_requests[] = {
@@ -23,6 +24,8 @@ const unsigned long kvm_ioctl_requests[] = {
 	KVM_SET_MSRS, KVM_GET_IRQCHIP, KVM_SET_IRQCHIP, KVM_GET_PIT2,
 	KVM_SET_PIT2, KVM_GET_DIRTY_LOG,
 	KVM_MEMORY_ENCRYPT_OP, KVM_MEMORY_ENCRYPT_REG_REGION,	/* sev/sev.c */
+	KVM_CREATE_GUEST_MEMFD, KVM_SET_USER_MEMORY_REGION2,	/* SEV-SNP */
+	KVM_SET_MEMORY_ATTRIBUTES,
 };
 const unsigned kvm_ioctl_request_count =
 	sizeof(kvm_ioctl_requests) / sizeof(kvm_ioctl_requests[0]);
@@ -112,6 +115,42 @@ int kvm_set_memslot(int vm_fd, uint32_t slot, uint64_t gpa, uint64_t size,
 	};
 
 	return xioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &r);
+}
+
+int kvm_create_guest_memfd(int vm_fd, uint64_t size)
+{
+	struct kvm_create_guest_memfd g = { .size = size };
+
+	/* KVM gives the fd O_CLOEXEC itself (anon_inode_create_getfile). */
+	return xioctl(vm_fd, KVM_CREATE_GUEST_MEMFD, &g);
+}
+
+int kvm_set_memslot_private(int vm_fd, uint32_t slot, uint64_t gpa,
+			    uint64_t size, void *hva, int gmem_fd)
+{
+	struct kvm_userspace_memory_region2 r = {
+		.slot = slot,
+		.flags = KVM_MEM_GUEST_MEMFD,
+		.guest_phys_addr = gpa,
+		.memory_size = size, /* 0 deletes the slot */
+		.userspace_addr = (uint64_t)(unsigned long)hva,
+		.guest_memfd_offset = 0,
+		.guest_memfd = (uint32_t)gmem_fd,
+	};
+
+	return xioctl(vm_fd, KVM_SET_USER_MEMORY_REGION2, &r);
+}
+
+int kvm_set_memory_attributes(int vm_fd, uint64_t gpa, uint64_t size,
+			      uint64_t attributes)
+{
+	struct kvm_memory_attributes a = {
+		.address = gpa,
+		.size = size,
+		.attributes = attributes,
+	};
+
+	return xioctl(vm_fd, KVM_SET_MEMORY_ATTRIBUTES, &a);
 }
 
 int kvm_irq_line(int vm_fd, uint32_t irq, int level)

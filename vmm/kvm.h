@@ -25,6 +25,18 @@ int kvm_set_identity_map_addr(int vm_fd, uint64_t addr);
 /* (flags): KVM_MEM_READONLY, KVM_MEM_LOG_DIRTY_PAGES; size 0 deletes. */
 int kvm_set_memslot(int vm_fd, uint32_t slot, uint64_t gpa, uint64_t size,
 		    void *hva, uint32_t flags);
+/*
+ * guest_memfd (Linux 6.8+, api.rst 4.143): a file of private guest memory
+ * of (size) bytes, returned as an fd; a memslot backed by it at offset 0
+ * (KVM_MEM_GUEST_MEMFD, shared pages still come from (hva)); and the
+ * private/shared attribute of [gpa, gpa+size) (KVM_MEMORY_ATTRIBUTE_PRIVATE
+ * or 0).
+ */
+int kvm_create_guest_memfd(int vm_fd, uint64_t size);
+int kvm_set_memslot_private(int vm_fd, uint32_t slot, uint64_t gpa,
+			    uint64_t size, void *hva, int gmem_fd);
+int kvm_set_memory_attributes(int vm_fd, uint64_t gpa, uint64_t size,
+			      uint64_t attributes);
 int kvm_irq_line(int vm_fd, uint32_t irq, int level);
 int kvm_enable_cap(int fd, uint32_t cap, uint64_t arg0);
 /* KVM_SET_GSI_ROUTING with (n) entries (the whole table is replaced). */

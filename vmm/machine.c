@@ -159,11 +159,15 @@ static int map_memory(struct vmm *vm)
 	vm->mem.log_dirty = vm->snap != NULL;
 	if (vm->snap)
 		vm->snap_all_dirty = true;
+	/* SEV-SNP on KVM: RAM and CODE in guest_memfd.  No BIOS alias then:
+	 * its private pages would be a second, unmeasured copy of CODE that
+	 * the guest can never validate (an SNP guest starts at 4 GiB - 16). */
+	vm->mem.private_mem = sevg_private_memory(vm);
 	rc = add_slot(vm, 0, LAYOUT_VGA_HOLE, vm->ram, false, "low RAM");
 	if (rc >= 0)
 		rc = add_slot(vm, 0xC0000, LAYOUT_BIOS_ALIAS - 0xC0000,
 			      vm->ram + 0xC0000, false, "option-ROM RAM");
-	if (rc >= 0)
+	if (rc >= 0 && !vm->mem.private_mem)
 		rc = add_slot(vm, LAYOUT_BIOS_ALIAS + LAYOUT_BIOS_ALIAS_SIZE - alias,
 			      alias, vm->code + vm->code_size - alias,
 			      vm->romd_allowed, "BIOS alias");
@@ -318,6 +322,7 @@ void machine_teardown(struct vmm *vm)
 		close(vm->vcpu_fd);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
+	mem_release(&vm->mem);	/* guest_memfds outlive no VM */
 	vm->vcpu_fd = vm->vm_fd = -1;
 	vm->vars_slot = -1;
 }

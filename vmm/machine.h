@@ -89,6 +89,9 @@ struct vmm {
 	bool in_eof;
 
 	struct vmm_stats stats;
+	/* Private/shared conversions a confidential guest asked for: pages
+	 * made private, made shared, and requests refused. */
+	uint64_t pages_to_private, pages_to_shared, conversions_refused;
 	/* Scratch for instruction fixups (4 KiB); last: it ends in a
 	 * flexible array in newer UAPI headers. */
 	struct kvm_xsave xsave;

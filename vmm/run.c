@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <linux/kvm_para.h>
 
 #include "devices/pflash/pflash.h"
 #include "vmm/emu/emu.h"
@@ -15,6 +16,7 @@
 #include "vmm/kvm.h"
 #include "vmm/machine.h"
 #include "vmm/sev_glue.h"
+#include "sev/sev_uapi_compat.h"
 
 _Static_assert(EMU_INSN_COUNT <= VMM_STATS_MAX_INSN,
 	       "struct vmm_stats must count every emulated instruction kind");
@@ -153,6 +155,85 @@ static int handle_internal_error(struct vmm *vm, struct vmm_exit *ex)
 			 vm->run->internal.suberror);
 }
 
+/* One guest-asked conversion of [gpa, gpa + size), counted. */
+static int convert(struct vmm *vm, uint64_t gpa, uint64_t size, bool priv)
+{
+	int rc = mem_convert(&vm->mem, gpa, size, priv);
+
+	if (rc < 0) {
+		vm->conversions_refused++;
+		return rc;
+	}
+	if (priv)
+		vm->pages_to_private += size >> 12;
+	else
+		vm->pages_to_shared += size >> 12;
+	return 0;
+}
+
+/*
+ * KVM_HC_MAP_GPA_RANGE (KVM hypercall.rst 8.x; an SEV-SNP guest's page
+ * state change, forwarded by KVM because KVM_CAP_EXIT_HYPERCALL asked for
+ * it): args are the GPA, a count of 4 KiB pages and the attributes (page
+ * size hint in bits 0-1, ENCRYPTED in bit 4).  The guest gets 0 or
+ * -KVM_EINVAL in RAX; a refused request is its own error, not ours.
+ */
+#define MAP_GPA_RANGE_ATTRS	(KVM_MAP_GPA_RANGE_PAGE_SZ_2M | \
+				 KVM_MAP_GPA_RANGE_PAGE_SZ_1G | \
+				 KVM_MAP_GPA_RANGE_ENCRYPTED)
+#define MAP_GPA_RANGE_MAX_PAGES	(1ull << 40)	/* 2^52 bytes */
+
+static bool map_request_ok(uint64_t pages, uint64_t attrs)
+{
+	return !(attrs & ~(uint64_t)MAP_GPA_RANGE_ATTRS) && (attrs & 3) != 3 &&
+	       pages != 0 && pages <= MAP_GPA_RANGE_MAX_PAGES;
+}
+
+static int handle_hypercall(struct vmm *vm, struct vmm_exit *ex)
+{
+	struct kvm_run *run = vm->run;
+	uint64_t gpa = run->hypercall.args[0], pages = run->hypercall.args[1];
+	uint64_t attrs = run->hypercall.args[2];
+	int rc = -EINVAL;
+
+	vm->stats.exits_other++;
+	if (run->hypercall.nr != KVM_HC_MAP_GPA_RANGE)
+		return exit_with(ex, VMM_EXIT_CRASH, "unexpected hypercall %llu",
+				 (unsigned long long)run->hypercall.nr);
+	if (map_request_ok(pages, attrs))
+		rc = convert(vm, gpa, pages << 12,
+			     attrs & KVM_MAP_GPA_RANGE_ENCRYPTED);
+	else
+		vm->conversions_refused++;
+	run->hypercall.ret = rc < 0 ? (uint64_t)-KVM_EINVAL : 0;
+	return 0;
+}
+
+/*
+ * KVM_EXIT_MEMORY_FAULT (KVM_RUN failed with EFAULT): the guest touched a
+ * page whose private/shared attribute differs from its access (an implicit
+ * conversion).  Convert and run again; a fault we cannot resolve would
+ * repeat forever, so it ends the run.
+ */
+static int handle_memory_fault(struct vmm *vm, struct vmm_exit *ex)
+{
+	const struct sev_compat_kvm_memory_fault *f =
+		(const void *)&vm->run->mmio;
+	bool priv = f->flags & KVM_MEMORY_EXIT_FLAG_PRIVATE;
+	uint64_t gpa = f->gpa & ~0xFFFull, end;
+
+	vm->stats.exits_other++;
+	if (__builtin_add_overflow(f->gpa, f->size, &end) || f->size == 0 ||
+	    end > (1ull << 52) ||
+	    convert(vm, gpa, ((end + 0xFFF) & ~0xFFFull) - gpa, priv) < 0)
+		return exit_with(ex, VMM_EXIT_CRASH,
+				 "memory fault at 0x%llx+0x%llx (%s) cannot be resolved",
+				 (unsigned long long)f->gpa,
+				 (unsigned long long)f->size,
+				 priv ? "private" : "shared");
+	return 0;
+}
+
 /* Rebuild the machine from its power-on state; VARS and RAM size stay. */
 static int reset_machine(struct vmm *vm, struct vmm_exit *ex)
 {
@@ -232,6 +313,8 @@ static int handle_exit(struct vmm *vm, struct vmm_exit *ex)
 	case KVM_EXIT_FAIL_ENTRY:
 		return exit_with(ex, VMM_EXIT_CRASH, "VM entry failed, reason 0x%llx",
 				 (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+	case KVM_EXIT_HYPERCALL:
+		return handle_hypercall(vm, ex);
 	case KVM_EXIT_SYSTEM_EVENT:
 		vm->stats.exits_other++;
 		if (run->system_event.type == KVM_SYSTEM_EVENT_RESET)
@@ -300,10 +383,13 @@ int run_loop(struct vmm *vm, struct vmm_exit *ex)
 			irq_after_eintr(vm);
 			continue;
 		}
-		if (rc < 0)
+		if (rc == -EFAULT && vm->run->exit_reason == KVM_EXIT_MEMORY_FAULT)
+			done = handle_memory_fault(vm, ex);
+		else if (rc < 0)
 			return exit_with(ex, VMM_EXIT_ERROR, "KVM_RUN: %s",
 					 strerror(-rc)), rc;
-		done = handle_exit(vm, ex);
+		else
+			done = handle_exit(vm, ex);
 		if (!done && vm->request != VMM_REQ_NONE)
 			done = handle_request(vm, ex);
 	}

@@ -17,10 +17,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/kvm_para.h>
 
 #include "firmware/ovmf_table.h"
 #include "sev/sev.h"
 #include "sev/sev_uapi_compat.h"
+#include "vmm/kvm.h"
 #include "vmm/machine.h"
 #include "vmm/sev_glue.h"
 #include "vmm/x86.h"
@@ -85,6 +87,37 @@ static int sev_error(struct vmm *vm, int rc)
 	return vmm_fail(vm, rc, "sev: %s", sev_last_error(vm->sev));
 }
 
+bool sevg_private_memory(const struct vmm *vm)
+{
+	return vm->sev && sev_private_memory(vm->sev);
+}
+
+/*
+ * What an SEV-SNP VM of KVM needs beyond the SEV API: guest_memfd, the
+ * private memory attribute, and the guest's page state changes forwarded
+ * to us as KVM_HC_MAP_GPA_RANGE exits (KVM refuses them otherwise; QEMU's
+ * sev_snp_kvm_init() asks the same).  Asked on the VM fd: per VM type.
+ */
+static int snp_vm_caps(struct vmm *vm)
+{
+	int hc;
+
+	if (kvm_check_extension(vm->vm_fd, KVM_CAP_GUEST_MEMFD) <= 0)
+		return vmm_fail(vm, -EOPNOTSUPP, "sev: SEV-SNP needs guest_memfd (KVM_CAP_GUEST_MEMFD, Linux 6.8+)");
+	if (!(kvm_check_extension(vm->vm_fd, KVM_CAP_MEMORY_ATTRIBUTES) &
+	      KVM_MEMORY_ATTRIBUTE_PRIVATE))
+		return vmm_fail(vm, -EOPNOTSUPP, "sev: SEV-SNP needs private memory attributes (KVM_CAP_MEMORY_ATTRIBUTES)");
+	hc = kvm_check_extension(vm->vm_fd, KVM_CAP_EXIT_HYPERCALL);
+	if (hc < 0 || !(hc & (1 << KVM_HC_MAP_GPA_RANGE)))
+		return vmm_fail(vm, -EOPNOTSUPP, "sev: SEV-SNP needs KVM_HC_MAP_GPA_RANGE exits (KVM_CAP_EXIT_HYPERCALL)");
+	hc = kvm_enable_cap(vm->vm_fd, KVM_CAP_EXIT_HYPERCALL,
+			    1u << KVM_HC_MAP_GPA_RANGE);
+	if (hc < 0)
+		return vmm_fail(vm, hc, "sev: KVM_ENABLE_CAP(KVM_CAP_EXIT_HYPERCALL): %s",
+				strerror(-hc));
+	return 0;
+}
+
 int sevg_init(struct vmm *vm)
 {
 	int rc;
@@ -94,6 +127,8 @@ int sevg_init(struct vmm *vm)
 	rc = sev_init(vm->sev, vm->vm_fd);
 	if (rc < 0)
 		return sev_error(vm, rc);
+	if (sev_private_memory(vm->sev) && (rc = snp_vm_caps(vm)) < 0)
+		return rc;
 	if (!sev_readonly_slots_allowed(vm->sev))
 		vm->romd_allowed = false;
 	return 0;
@@ -206,8 +241,12 @@ static int snp_launch(struct vmm *vm, const struct sev_vcpu_state *st)
 
 	if (rc < 0 || !info.has_metadata || !info.nr_sections)
 		return vmm_fail(vm, -EINVAL, "sev: the firmware has no SEV-SNP metadata (OVMF's ASEV sections)");
-	vmm_log(vm, VMM_LOG_INFO, "sev: SNP launch on the sim backend over ordinary memslots "
-		"(no guest_memfd): every VARS access traps, the guest runs unencrypted");
+	if (sev_private_memory(vm->sev))
+		vmm_log(vm, VMM_LOG_INFO, "sev: SNP launch: RAM and firmware in guest_memfd, "
+			"VARS shared MMIO (every access traps)");
+	else
+		vmm_log(vm, VMM_LOG_INFO, "sev: SNP launch on the sim backend over ordinary memslots "
+			"(no guest_memfd): every VARS access traps, the guest runs unencrypted");
 	if (sev_snp_launch_start(vm->sev) < 0 ||
 	    sev_snp_launch_update(vm->sev, vm->code_gpa, vm->code, vm->code_size,
 				  KVM_SEV_SNP_PAGE_TYPE_NORMAL) < 0)
@@ -217,10 +256,17 @@ static int snp_launch(struct vmm *vm, const struct sev_vcpu_state *st)
 		if (rc < 0)
 			return rc;
 	}
-	if (sev_snp_launch_finish(vm->sev, st, 1) < 0 ||
-	    sev_snp_measurement(vm->sev, &vm->sev_measurement) < 0)
+	if (sev_snp_launch_finish(vm->sev, st, 1) < 0)
 		return sev_error(vm, -EIO);
-	vm->sev_measured = vm->sev_finished = true;
+	vm->sev_finished = true;
+	/* On KVM the MEASUREMENT reaches the guest owner only inside the
+	 * guest's attestation report; the model reports it directly. */
+	rc = sev_snp_measurement(vm->sev, &vm->sev_measurement);
+	if (rc == -EOPNOTSUPP)
+		return 0;
+	if (rc < 0)
+		return sev_error(vm, -EIO);
+	vm->sev_measured = true;
 	return 0;
 }
 

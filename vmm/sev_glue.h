@@ -13,6 +13,8 @@ bool sevg_active(const struct vmm *vm);
 int sevg_open(struct vmm *vm);
 /* The KVM_CREATE_VM type argument. */
 int sevg_vm_type(const struct vmm *vm);
+/* Whether guest RAM and CODE go in guest_memfd (SEV-SNP on KVM). */
+bool sevg_private_memory(const struct vmm *vm);
 /* Right after KVM_CREATE_VM, before any memslot or vCPU. */
 int sevg_init(struct vmm *vm);
 int sevg_register_memory(struct vmm *vm);

@@ -12,9 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <cmocka.h>
 #include <linux/kvm.h>
+#include <linux/kvm_para.h>
 
+#include "sev/sev_uapi_compat.h"
 #include "vmm/machine.h"
 
 #define VCPU_FD 77
@@ -35,7 +38,16 @@ struct step {
 	uint64_t gpa;
 	uint8_t is_write;
 	uint32_t suberror;
+	uint64_t hc_nr, hc_args[3];	/* KVM_EXIT_HYPERCALL */
+	uint64_t fault_flags, fault_size;	/* KVM_EXIT_MEMORY_FAULT (and gpa) */
 };
+
+#define VM_FD 78
+
+/* KVM_SET_MEMORY_ATTRIBUTES calls, and each hypercall's answer. */
+static struct kvm_memory_attributes attrs[16];
+static unsigned nattrs;
+static uint64_t hc_ret[16];
 
 static struct {
 	const struct step *steps;
@@ -48,16 +60,37 @@ int __wrap_ioctl(int fd, unsigned long req, void *arg)
 	const struct step *s;
 	struct kvm_run *run = script.run;
 
-	(void)arg;
+	if (req == KVM_SET_MEMORY_ATTRIBUTES) {
+		assert_int_equal(fd, VM_FD);
+		assert_true(nattrs < 16);
+		attrs[nattrs++] = *(struct kvm_memory_attributes *)arg;
+		return 0;
+	}
 	assert_int_equal(fd, VCPU_FD);
 	assert_int_equal(req, KVM_RUN);
+	/* What the loop answered the previous exit's hypercall. */
+	if (script.next && script.next <= 16 &&
+	    script.steps[script.next - 1].reason == KVM_EXIT_HYPERCALL)
+		hc_ret[script.next - 1] = run->hypercall.ret;
 	assert_true(script.next < script.n);
 	s = &script.steps[script.next++];
+	if (s->reason == KVM_EXIT_MEMORY_FAULT) {
+		struct sev_compat_kvm_memory_fault *f = (void *)&run->mmio;
+
+		run->exit_reason = s->reason;
+		*f = (struct sev_compat_kvm_memory_fault){ s->fault_flags, s->gpa,
+							    s->fault_size };
+	}
 	if (s->rc) {
 		errno = -s->rc;
 		return -1;
 	}
 	run->exit_reason = s->reason;
+	if (s->reason == KVM_EXIT_HYPERCALL) {
+		run->hypercall.nr = s->hc_nr;
+		memcpy(run->hypercall.args, s->hc_args, sizeof(s->hc_args));
+		run->hypercall.ret = 0xBADBAD;	/* must be overwritten */
+	}
 	if (s->reason == KVM_EXIT_IO) {
 		run->io.direction = s->dir;
 		run->io.port = s->port;
@@ -297,6 +330,95 @@ static void test_run_reset_without_reboot(void **state)
 	free_vm(vm);
 }
 
+/*
+ * An SEV-SNP guest's page state changes: KVM_HC_MAP_GPA_RANGE exits and
+ * implicit conversions (KVM_EXIT_MEMORY_FAULT), over one private slot
+ * whose guest_memfd is a memfd here (holes really punched).  Each answer,
+ * each attribute change and each counter is exact; hostile requests are
+ * refused to the guest, an unknown hypercall or an unresolvable fault ends
+ * the run.
+ */
+static void test_run_private_conversions(void **state)
+{
+	struct vmm *vm = make_vm(VMM_F_NO_REBOOT);
+	uint8_t *mem = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int gmem = memfd_create("gmem", MFD_CLOEXEC);
+	const uint64_t enc = KVM_MAP_GPA_RANGE_ENCRYPTED;
+	const struct step steps[] = {
+		{ .reason = KVM_EXIT_HYPERCALL, .hc_nr = KVM_HC_MAP_GPA_RANGE,
+		  .hc_args = { 0x101000, 2, KVM_MAP_GPA_RANGE_PAGE_SZ_2M } },
+		{ .reason = KVM_EXIT_HYPERCALL, .hc_nr = KVM_HC_MAP_GPA_RANGE,
+		  .hc_args = { 0x101000, 2, enc } },
+		{ .reason = KVM_EXIT_HYPERCALL, .hc_nr = KVM_HC_MAP_GPA_RANGE,
+		  .hc_args = { 0x101000, 1, 1u << 5 } },		/* reserved bit */
+		{ .reason = KVM_EXIT_HYPERCALL, .hc_nr = KVM_HC_MAP_GPA_RANGE,
+		  .hc_args = { 0x101000, 1, 3 } },		/* 2M and 1G */
+		{ .reason = KVM_EXIT_HYPERCALL, .hc_nr = KVM_HC_MAP_GPA_RANGE,
+		  .hc_args = { 0x101000, 0, enc } },		/* no pages */
+		{ .reason = KVM_EXIT_HYPERCALL, .hc_nr = KVM_HC_MAP_GPA_RANGE,
+		  .hc_args = { 0x1000, 1ull << 41, 0 } },	/* 2^53 bytes */
+		{ .reason = KVM_EXIT_HYPERCALL, .hc_nr = KVM_HC_MAP_GPA_RANGE,
+		  .hc_args = { 0xFFFFFFFFFFFFF000ull, 2, 0 } },	/* wraps */
+		{ .reason = KVM_EXIT_HYPERCALL, .hc_nr = KVM_HC_MAP_GPA_RANGE,
+		  .hc_args = { 0x200000, 1, enc } },	/* private outside RAM */
+		{ .rc = -EFAULT, .reason = KVM_EXIT_MEMORY_FAULT,
+		  .fault_flags = KVM_MEMORY_EXIT_FLAG_PRIVATE, .gpa = 0x102010, .fault_size = 0x10 },
+		{ .rc = -EFAULT, .reason = KVM_EXIT_MEMORY_FAULT, .gpa = 0x103000,
+		  .fault_size = 0x2000 },
+		{ .reason = KVM_EXIT_HYPERCALL, .hc_nr = KVM_HC_KICK_CPU },
+	};
+	const struct step unresolvable[] = {
+		{ .rc = -EFAULT, .reason = KVM_EXIT_MEMORY_FAULT,
+		  .fault_flags = KVM_MEMORY_EXIT_FLAG_PRIVATE, .gpa = 0x300000, .fault_size = 0x1000 },
+	};
+	const uint64_t bad = (uint64_t)-KVM_EINVAL;
+	const uint64_t want_ret[] = { 0, 0, bad, bad, bad, bad, bad, bad };
+	struct vmm_exit ex;
+
+	(void)state;
+	assert_true(mem != MAP_FAILED && gmem >= 0);
+	assert_int_equal(ftruncate(gmem, 0x10000), 0);
+	mem_init(&vm->mem, VM_FD);
+	vm->mem.slots[0] = (struct mem_slot){ 0x100000, 0x10000, mem, false, true, gmem };
+	vm->mem.count = 1;
+	nattrs = 0;
+	memset(hc_ret, 0, sizeof(hc_ret));
+	play(steps, sizeof(steps) / sizeof(steps[0]));
+	assert_int_equal(run_loop(vm, &ex), 0);
+	assert_int_equal(ex.reason, VMM_EXIT_CRASH);
+	assert_string_equal(ex.detail, "unexpected hypercall 5");
+	assert_int_equal(script.next, sizeof(steps) / sizeof(steps[0]));
+	for (unsigned i = 0; i < sizeof(want_ret) / sizeof(want_ret[0]); i++)
+		assert_int_equal(hc_ret[i], want_ret[i]);
+	assert_int_equal(nattrs, 4);
+	assert_int_equal(attrs[0].address, 0x101000);
+	assert_int_equal(attrs[0].size, 0x2000);
+	assert_int_equal(attrs[0].attributes, 0);
+	assert_int_equal(attrs[1].address, 0x101000);
+	assert_int_equal(attrs[1].attributes, KVM_MEMORY_ATTRIBUTE_PRIVATE);
+	assert_int_equal(attrs[2].address, 0x102000);	/* the faulting page */
+	assert_int_equal(attrs[2].size, 0x1000);
+	assert_int_equal(attrs[2].attributes, KVM_MEMORY_ATTRIBUTE_PRIVATE);
+	assert_int_equal(attrs[3].address, 0x103000);
+	assert_int_equal(attrs[3].size, 0x2000);
+	assert_int_equal(attrs[3].attributes, 0);
+	assert_int_equal(vm->pages_to_shared, 4);
+	assert_int_equal(vm->pages_to_private, 3);
+	assert_int_equal(vm->conversions_refused, 6);
+	assert_int_equal(vm->stats.exits_other, 11);
+
+	play(unresolvable, 1);
+	assert_int_equal(run_loop(vm, &ex), 0);
+	assert_int_equal(ex.reason, VMM_EXIT_CRASH);
+	assert_string_equal(ex.detail, "memory fault at 0x300000+0x1000 (private) cannot be resolved");
+	assert_int_equal(nattrs, 4);
+	assert_int_equal(vm->conversions_refused, 7);
+	close(gmem);
+	munmap(mem, 0x10000);
+	free_vm(vm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,6 +427,7 @@ int main(void)
 		cmocka_unit_test(test_run_stop_and_kick),
 		cmocka_unit_test(test_run_internal_errors),
 		cmocka_unit_test(test_run_reset_without_reboot),
+		cmocka_unit_test(test_run_private_conversions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

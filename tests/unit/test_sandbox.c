@@ -130,6 +130,14 @@ static int write_other(void)
 	return write(fx.other[1], "x", 1) == 1 ? 0 : -1;
 }
 
+/* A shared conversion of an SNP guest: a hole punched in its guest_memfd
+ * (any descriptor: the kernel answers EBADF for -1). */
+static int punch_hole(void)
+{
+	return fallocate(-1, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
+			 4096) < 0 && errno == EBADF ? 0 : -1;
+}
+
 /* The embedder's descriptors: memfds, each for every use, the last too. */
 static int extra_fds[VMM_SANDBOX_MAX_FDS];
 
@@ -210,6 +218,12 @@ static int dup_fd(void)
 	return fcntl(fx.held[1], F_DUPFD, 100) < 0 ? -1 : 0;
 }
 
+static int grow_file(void)
+{
+	/* Allocating (mode 0) is never needed: only holes are punched. */
+	return fallocate(fx.held[1], 0, 0, 4096) < 0 ? 0 : -1;
+}
+
 static int signal_other_process(void)
 {
 	return (int)syscall(SYS_tgkill, 1, 1, 0);
@@ -226,6 +240,7 @@ static void test_sandbox_allows_the_run_loop(void **state)
 	assert_int_equal(in_sandbox(anon_rw_mmap, NULL, 0, 0), ALLOWED);
 	assert_int_equal(in_sandbox(timer_and_clock, NULL, 0, 0), ALLOWED);
 	assert_int_equal(in_sandbox(signal_self, NULL, 0, 0), ALLOWED);
+	assert_int_equal(in_sandbox(punch_hole, NULL, 0, 0), ALLOWED);
 }
 
 static void test_sandbox_kills_forbidden_calls(void **state)
@@ -239,6 +254,7 @@ static void test_sandbox_kills_forbidden_calls(void **state)
 	assert_int_equal(in_sandbox(exec_mmap, NULL, 0, 0), KILLED);
 	assert_int_equal(in_sandbox(dup_fd, NULL, 0, 0), KILLED);
 	assert_int_equal(in_sandbox(signal_other_process, NULL, 0, 0), KILLED);
+	assert_int_equal(in_sandbox(grow_file, NULL, 0, 0), KILLED);
 	/* A descriptor the VM does not hold, then the same one named. */
 	assert_int_equal(in_sandbox(write_other, NULL, 0, 0), KILLED);
 	assert_int_equal(in_sandbox(write_other, &fx.other[1], 1, 0), ALLOWED);

@@ -26,189 +26,7 @@
 #include "sev/sev_host.h"
 #include "sev/sev_uapi_compat.h"
 
-#define KVM_FD		10
-#define VM_FD		20
-#define SEV_FD		1000
-#define RAM_SIZE	(256 * 1024)
-#define CODE_SIZE	(64 * 1024)
-#define VARS_SIZE	(16 * 1024)
-#define HANDLE		7
-
-int __real_open(const char *path, int flags, ...);
-int __wrap_open(const char *path, int flags, ...);
-int __real_close(int fd);
-int __wrap_close(int fd);
-int __real_ioctl(int fd, unsigned long req, ...);
-int __wrap_ioctl(int fd, unsigned long req, ...);
-void __real_sev_host_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4]);
-void __wrap_sev_host_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4]);
-
-/* ---- the script ---------------------------------------------------- */
-
-enum op { OP_OPEN, OP_CLOSE, OP_IOCTL };
-
-struct step {
-	enum op op;
-	int fd;			/* ioctl/close: expected; open: returned */
-	unsigned long req;
-	uint32_t sev_id;	/* for KVM_MEMORY_ENCRYPT_OP */
-	void (*check)(void *data);
-	int ret;		/* ioctl return value on success */
-	int err;		/* fail with this errno */
-	uint32_t fw_error;
-};
-
-static struct step script[32];
-static unsigned nsteps, pos;
-static bool passthrough;
-static int fake_fds_open;
-
-static uint8_t *ram, *code, *vars;
-
-enum cpu_kind { CPU_REAL, CPU_AMD_SEV, CPU_INTEL };
-static enum cpu_kind cpu = CPU_AMD_SEV;
-
-static void push(struct step s)
-{
-	assert_true(nsteps < sizeof(script) / sizeof(script[0]));
-	script[nsteps++] = s;
-}
-
-static struct step *next_step(enum op op)
-{
-	if (pos >= nsteps)
-		fail_msg("unexpected call (op %d) after the script ended", op);
-	assert_int_equal(script[pos].op, op);
-	return &script[pos++];
-}
-
-int __wrap_open(const char *path, int flags, ...)
-{
-	va_list ap;
-	mode_t mode;
-	struct step *s;
-
-	va_start(ap, flags);
-	mode = (mode_t)va_arg(ap, int);
-	va_end(ap);
-	if (passthrough || strcmp(path, "/dev/sev") != 0)
-		return __real_open(path, flags, mode);
-	s = next_step(OP_OPEN);
-	assert_int_equal(flags & O_ACCMODE, O_RDWR);
-	assert_true(flags & O_CLOEXEC);
-	if (s->err) {
-		errno = s->err;
-		return -1;
-	}
-	fake_fds_open++;
-	return s->fd;
-}
-
-int __wrap_close(int fd)
-{
-	if (passthrough || fd < SEV_FD)
-		return __real_close(fd);
-	assert_int_equal(next_step(OP_CLOSE)->fd, fd);
-	fake_fds_open--;
-	return 0;
-}
-
-/* No payload may reach into the VARS buffer. */
-static void assert_not_vars(uint64_t addr, uint64_t len)
-{
-	uintptr_t v = (uintptr_t)vars;
-
-	if (addr < v + VARS_SIZE && addr + len > v)
-		fail_msg("VARS range %#lx+%#lx handed to KVM", (long)addr,
-			 (long)len);
-}
-
-static void check_sev_cmd(struct step *s, struct kvm_sev_cmd *cmd)
-{
-	assert_int_equal(cmd->id, s->sev_id);
-	assert_int_equal(cmd->sev_fd, SEV_FD);
-	assert_int_equal(cmd->error, 0);
-	if (s->check)
-		s->check((void *)(uintptr_t)cmd->data);
-	else
-		assert_int_equal(cmd->data, 0);
-	cmd->error = s->fw_error;
-}
-
-int __wrap_ioctl(int fd, unsigned long req, ...)
-{
-	struct step *s;
-	va_list ap;
-	void *arg;
-
-	va_start(ap, req);
-	arg = va_arg(ap, void *);
-	va_end(ap);
-	if (passthrough)
-		return __real_ioctl(fd, req, arg);
-	s = next_step(OP_IOCTL);
-	assert_int_equal(fd, s->fd);
-	assert_int_equal(req, s->req);
-	if (req == KVM_MEMORY_ENCRYPT_OP)
-		check_sev_cmd(s, arg);
-	else if (req == SEV_ISSUE_CMD) {
-		s->check(arg);
-		((struct sev_issue_cmd *)arg)->error = s->fw_error;
-	} else if (req == KVM_CHECK_EXTENSION)
-		assert_int_equal((int)(uintptr_t)arg, KVM_CAP_VM_TYPES);
-	else if (s->check)
-		s->check(arg);
-	if (s->err) {
-		errno = s->err;
-		return -1;
-	}
-	return s->ret;
-}
-
-static void put_vendor(uint32_t out[4], const char *v)
-{
-	memcpy(&out[1], v, 4);
-	memcpy(&out[3], v + 4, 4);
-	memcpy(&out[2], v + 8, 4);
-}
-
-/* An EPYC with SEV and SEV-ES, C-bit 51, one reduced physical bit. */
-void __wrap_sev_host_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4])
-{
-	memset(out, 0, 4 * sizeof(out[0]));
-	if (cpu == CPU_REAL) {
-		__real_sev_host_cpuid(leaf, sub, out);
-		return;
-	}
-	if (leaf == 0)
-		put_vendor(out, cpu == CPU_INTEL ? "GenuineIntel" :
-						   "AuthenticAMD");
-	else if (leaf == 0x80000000)
-		out[0] = cpu == CPU_INTEL ? 0x80000008 : 0x80000021;
-	else if (leaf == 0x8000001f && cpu == CPU_AMD_SEV) {
-		out[0] = 0x0000000b;	/* SME, SEV, SEV-ES */
-		out[1] = 51 | 1 << 6;
-		out[2] = 509;
-		out[3] = 100;
-	}
-}
-
-/* ---- payload checks -------------------------------------------------- */
-
-static uint32_t platform_flags = SEV_STATUS_FLAGS_CONFIG_ES;
-
-static void check_platform_status(void *arg)
-{
-	struct sev_issue_cmd *c = arg;
-	struct sev_user_data_status *st = (void *)(uintptr_t)c->data;
-
-	assert_int_equal(c->cmd, SEV_PLATFORM_STATUS);
-	st->api_major = 1;
-	st->api_minor = 51;
-	st->build = 3;
-	st->state = 1;
-	st->flags = platform_flags;
-}
+#include "sev_script.h"
 
 static void check_region(void *arg, const void *base, uint64_t size)
 {
@@ -289,27 +107,6 @@ static void check_secret(void *arg)
 }
 
 /* ---- script builders ---------------------------------------------- */
-
-static struct step sev_op(uint32_t id, void (*check)(void *))
-{
-	return (struct step){ .op = OP_IOCTL, .fd = VM_FD,
-			      .req = KVM_MEMORY_ENCRYPT_OP, .sev_id = id,
-			      .check = check };
-}
-
-static void push_open(uint32_t vm_types)
-{
-	push((struct step){ .op = OP_IOCTL, .fd = KVM_FD,
-			    .req = KVM_CHECK_EXTENSION, .ret = (int)vm_types });
-	push((struct step){ .op = OP_OPEN, .fd = SEV_FD });
-	push((struct step){ .op = OP_IOCTL, .fd = SEV_FD, .req = SEV_ISSUE_CMD,
-			    .check = check_platform_status });
-}
-
-static void push_close(void)
-{
-	push((struct step){ .op = OP_CLOSE, .fd = SEV_FD });
-}
 
 /* The whole SEV-ES launch; indices are referred to by the failure tests. */
 enum {
@@ -394,11 +191,6 @@ static struct sev *open_es(void)
 	return sev;
 }
 
-static void assert_script_done(void)
-{
-	assert_int_equal(pos, nsteps);
-	assert_int_equal(fake_fds_open, 0);
-}
 
 static int setup(void **state)
 {
@@ -755,8 +547,17 @@ static void test_sev_config_rejected(void **state)
 	cfg.mode = SEV_MODE_SNP;
 	expect_open_fails(&cfg, -EINVAL, "SEV-SNP policy needs bit 17 set (e.g. 0x30000)");
 	cfg.policy = 0x30000;
-	expect_open_fails(&cfg, -EOPNOTSUPP, "SEV-SNP on the kvm backend needs "
-			  "guest_memfd memslots, not implemented yet (--sev-backend sim)");
+	cfg.id_block = cert;
+	cfg.id_block_len = 96;
+	expect_open_fails(&cfg, -EINVAL, "an ID block goes with its authentication structure");
+	cfg.id_auth = session;
+	cfg.id_auth_len = sizeof(session);
+	expect_open_fails(&cfg, -EINVAL, "ID block must be 96 bytes, its authentication 4096");
+	cfg.id_block = cfg.id_auth = NULL;
+	cfg.dh_cert = cert;
+	cfg.dh_cert_len = sizeof(cert);
+	expect_open_fails(&cfg, -EINVAL, "SEV-SNP takes no DH certificate or session");
+	cfg.dh_cert = NULL;
 	cfg.policy = 0;
 	cfg.mode = SEV_MODE_SEV_ES;
 	expect_open_fails(&cfg, -EINVAL, "SEV-ES needs policy bit 2 (ES) set");

@@ -24,7 +24,7 @@ static struct vmm *make_vm(void)
 	vm->ram = calloc(1, vm->ram_size);
 	mem_init(&vm->mem, -1);
 	/* One RAM slot by hand (mem_add would call KVM). */
-	vm->mem.slots[0] = (struct mem_slot){ 0x1000, vm->ram_size, vm->ram, false, true };
+	vm->mem.slots[0] = (struct mem_slot){ 0x1000, vm->ram_size, vm->ram, false, true, -1 };
 	vm->mem.count = 1;
 	return vm;
 }

@@ -137,14 +137,22 @@ static int allow_fd_io(scmp_filter_ctx f)
 	return rc;
 }
 
-/* Memory without PROT_EXEC only. */
+/*
+ * Memory without PROT_EXEC only; holes punched in a guest_memfd when an
+ * SEV-SNP guest makes pages shared (vmm/memory_private.c), no other
+ * fallocate mode.
+ */
 static int allow_memory(scmp_filter_ctx f)
 {
 	struct scmp_arg_cmp noexec = SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0);
+	struct scmp_arg_cmp punch = SCMP_A1(SCMP_CMP_EQ,
+		(scmp_datum_t)(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE));
 	int rc = allow(f, SCMP_SYS(mmap), 1, &noexec);
 
 	if (rc == 0)
 		rc = allow(f, SCMP_SYS(mprotect), 1, &noexec);
+	if (rc == 0)
+		rc = allow(f, SCMP_SYS(fallocate), 1, &punch);
 	return rc;
 }
 
