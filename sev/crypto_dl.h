@@ -17,10 +17,24 @@
 #define SEV_CRYPTO_DL_H
 
 #include <errno.h>
+#include <openssl/bn.h>
 #include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
+
+/* ECDSA P-384 verification (sev_snp_sig.c). */
+#define SEV_CRYPTO_FUNCS_ECDSA(X)                                             \
+	X(EVP_PKEY_CTX_new_from_name) X(EVP_PKEY_CTX_new_from_pkey)           \
+	X(EVP_PKEY_CTX_free) X(EVP_PKEY_fromdata_init) X(EVP_PKEY_fromdata)   \
+	X(EVP_PKEY_public_check) X(EVP_PKEY_free)                             \
+	X(OSSL_PARAM_construct_octet_string)                                  \
+	X(EVP_DigestVerifyInit_ex) X(EVP_DigestVerify)                        \
+	X(BN_lebin2bn) X(BN_free)                                             \
+	X(ECDSA_SIG_new) X(ECDSA_SIG_free) X(ECDSA_SIG_set0) X(i2d_ECDSA_SIG) \
+	X(ERR_set_mark) X(ERR_pop_to_mark)
 
 #define SEV_CRYPTO_FUNCS(X)                                                   \
 	X(EVP_sha256) X(EVP_sha384) X(EVP_aes_128_ctr)                        \
@@ -34,7 +48,8 @@
 	X(EVP_ENCODE_CTX_new) X(EVP_ENCODE_CTX_free) X(EVP_DecodeInit)        \
 	X(EVP_DecodeUpdate) X(EVP_DecodeFinal) X(EVP_EncodeBlock)             \
 	X(OSSL_PARAM_construct_utf8_string) X(OSSL_PARAM_construct_end)       \
-	X(OPENSSL_cleanse) X(RAND_bytes) X(CRYPTO_memcmp)
+	X(OPENSSL_cleanse) X(RAND_bytes) X(CRYPTO_memcmp)                     \
+	SEV_CRYPTO_FUNCS_ECDSA(X)
 
 struct sev_crypto_fns {
 #define SEV_CRYPTO_FIELD(f) __typeof__(f) *f;
@@ -89,6 +104,25 @@ const struct sev_crypto_fns *sev_crypto_fns(void);
 #define OPENSSL_cleanse (sev_crypto_fns()->OPENSSL_cleanse)
 #define RAND_bytes (sev_crypto_fns()->RAND_bytes)
 #define CRYPTO_memcmp (sev_crypto_fns()->CRYPTO_memcmp)
+#define EVP_PKEY_CTX_new_from_name (sev_crypto_fns()->EVP_PKEY_CTX_new_from_name)
+#define EVP_PKEY_CTX_new_from_pkey (sev_crypto_fns()->EVP_PKEY_CTX_new_from_pkey)
+#define EVP_PKEY_CTX_free (sev_crypto_fns()->EVP_PKEY_CTX_free)
+#define EVP_PKEY_fromdata_init (sev_crypto_fns()->EVP_PKEY_fromdata_init)
+#define EVP_PKEY_fromdata (sev_crypto_fns()->EVP_PKEY_fromdata)
+#define EVP_PKEY_public_check (sev_crypto_fns()->EVP_PKEY_public_check)
+#define EVP_PKEY_free (sev_crypto_fns()->EVP_PKEY_free)
+#define OSSL_PARAM_construct_octet_string \
+	(sev_crypto_fns()->OSSL_PARAM_construct_octet_string)
+#define EVP_DigestVerifyInit_ex (sev_crypto_fns()->EVP_DigestVerifyInit_ex)
+#define EVP_DigestVerify (sev_crypto_fns()->EVP_DigestVerify)
+#define BN_lebin2bn (sev_crypto_fns()->BN_lebin2bn)
+#define BN_free (sev_crypto_fns()->BN_free)
+#define ECDSA_SIG_new (sev_crypto_fns()->ECDSA_SIG_new)
+#define ECDSA_SIG_free (sev_crypto_fns()->ECDSA_SIG_free)
+#define ECDSA_SIG_set0 (sev_crypto_fns()->ECDSA_SIG_set0)
+#define i2d_ECDSA_SIG (sev_crypto_fns()->i2d_ECDSA_SIG)
+#define ERR_set_mark (sev_crypto_fns()->ERR_set_mark)
+#define ERR_pop_to_mark (sev_crypto_fns()->ERR_pop_to_mark)
 #endif
 
 #endif

@@ -50,6 +50,7 @@ enum sev_sim_status {
 	SEV_SIM_POLICY_FAILURE = 0x07,
 	SEV_SIM_INACTIVE = 0x08,
 	SEV_SIM_INVALID_ADDRESS = 0x09,
+	SEV_SIM_BAD_SIGNATURE = 0x0a,
 	SEV_SIM_BAD_MEASUREMENT = 0x0b,
 	SEV_SIM_ASID_OWNED = 0x0c,
 	SEV_SIM_INVALID_ASID = 0x0d,
@@ -177,8 +178,7 @@ uint64_t sev_sim_digest_bytes(const struct sev_sim *sim, uint32_t handle);
  * pointers (4 KiB aligned); ZERO, SECRETS and a rejected CPUID page are
  * written there, as the firmware writes them into guest memory.
  * Not modelled: migration agents, IMI guests, 2 MiB pages, VMPL permission
- * effects (they only enter PAGE_INFO), the VMSA TSC fields, the ID-block
- * and author-key signatures (see sev_sim_snp_launch_finish()).
+ * effects (they only enter PAGE_INFO), the VMSA TSC fields.
  * ---------------------------------------------------------------------- */
 
 /* SNP firmware command ids (psp-sev.h SEV_CMD_SNP_*), for injection. */
@@ -300,11 +300,13 @@ uint32_t sev_sim_snp_activate(struct sev_sim *sim, uint32_t gctx,
 uint32_t sev_sim_snp_launch_update(struct sev_sim *sim, uint32_t gctx,
 				   const struct sev_sim_snp_update *u);
 /*
- * SNP_LAUNCH_FINISH.  With id_block_en the ID block's LD and POLICY must
- * match (BAD_MEASUREMENT, POLICY_FAILURE) and the key algorithms must be
- * ECDSA P-384 (INVALID_PARAM); the digests of the ID (and author) keys are
- * recorded.  The signatures are NOT verified: the model is a test double
- * for launch flows, never a verifier.
+ * SNP_LAUNCH_FINISH.  With id_block_en, in this order: the ID block's LD
+ * and POLICY must match (BAD_MEASUREMENT, POLICY_FAILURE), the key
+ * algorithms must be ECDSA P-384 (INVALID_PARAM), ID_BLOCK_SIG must verify
+ * over the 96-byte ID block under ID_KEY and, with auth_key_en,
+ * ID_KEY_SIG over the 1028-byte ID_KEY under AUTHOR_KEY (BAD_SIGNATURE,
+ * also for a key that is not a P-384 point; sev_snp_sig.h).  The SHA-384
+ * digests of the ID (and author) key structures are then recorded.
  */
 uint32_t sev_sim_snp_launch_finish(struct sev_sim *sim, uint32_t gctx,
 				   const struct sev_sim_snp_finish *f);

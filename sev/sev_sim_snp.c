@@ -17,19 +17,16 @@
 #include "sev/measure.h"
 #include "sev/sev_sim.h"
 #include "sev/sev_sim_priv.h"
+#include "sev/sev_snp_sig.h"
 #include "sev/crypto_dl.h"
 
 #define PAGE_4K		SEV_SNP_PAGE_SIZE
 
-/* ID block (ABI table 75) and ID authentication (table 76) offsets. */
+/* ID block offsets (ABI table 75); ID_AUTH's are in sev_snp_sig.h. */
 #define ID_BLOCK_OFF_FAMILY	48
 #define ID_BLOCK_OFF_IMAGE	64
 #define ID_BLOCK_OFF_SVN	84
 #define ID_BLOCK_OFF_POLICY	88
-#define ID_AUTH_OFF_AUTH_ALGO	4
-#define ID_AUTH_OFF_ID_KEY	0x240
-#define ID_AUTH_OFF_AUTHOR_KEY	0x880
-#define ID_AUTH_KEY_SIZE	0x404
 
 /* Updated GPAs of one guest: sorted, disjoint, non-adjacent [start, end). */
 struct gpa_range {
@@ -565,15 +562,16 @@ uint32_t sev_sim_snp_launch_update(struct sev_sim *sim, uint32_t gctx,
 
 static int key_digest(const uint8_t *key, uint8_t out[48])
 {
-	return EVP_Digest(key, ID_AUTH_KEY_SIZE, out, NULL, EVP_sha384(),
+	return EVP_Digest(key, SEV_SNP_SIG_KEY_SIZE, out, NULL, EVP_sha384(),
 			  NULL) ? 0 : -EIO;
 }
 
-/* The ID block checks, in the firmware's order; signatures not verified. */
+/* The ID block checks, in the firmware's order, signatures last. */
 static uint32_t check_id_block(const struct snp_gctx *g,
 			       const struct sev_sim_snp_finish *f)
 {
 	const uint8_t *blk = f->id_block, *auth = f->id_auth;
+	int rc;
 
 	if (!blk || !auth)
 		return SEV_SIM_INVALID_ADDRESS;
@@ -581,11 +579,15 @@ static uint32_t check_id_block(const struct snp_gctx *g,
 		return SEV_SIM_BAD_MEASUREMENT;
 	if (le64(blk + ID_BLOCK_OFF_POLICY) != g->policy)
 		return SEV_SIM_POLICY_FAILURE;
-	if (le32(auth) != SEV_SIM_SNP_ALGO_ECDSA_P384 ||
-	    (f->auth_key_en && le32(auth + ID_AUTH_OFF_AUTH_ALGO) !=
+	if (le32(auth + SEV_SNP_ID_AUTH_OFF_ID_ALGO) !=
+		    SEV_SIM_SNP_ALGO_ECDSA_P384 ||
+	    (f->auth_key_en && le32(auth + SEV_SNP_ID_AUTH_OFF_AUTH_ALGO) !=
 				       SEV_SIM_SNP_ALGO_ECDSA_P384))
 		return SEV_SIM_INVALID_PARAM;
-	return SEV_SIM_SUCCESS;
+	rc = sev_snp_sig_check_id_auth(blk, auth, f->auth_key_en);
+	if (rc == -EINVAL || rc == -EBADMSG)
+		return SEV_SIM_BAD_SIGNATURE;
+	return rc ? SEV_SIM_HWERROR_PLATFORM : SEV_SIM_SUCCESS;
 }
 
 static uint32_t record_id_block(struct sev_sim_snp_report *fin,
@@ -596,10 +598,11 @@ static uint32_t record_id_block(struct sev_sim_snp_report *fin,
 	memcpy(fin->family_id, blk + ID_BLOCK_OFF_FAMILY, 16);
 	memcpy(fin->image_id, blk + ID_BLOCK_OFF_IMAGE, 16);
 	fin->guest_svn = le32(blk + ID_BLOCK_OFF_SVN);
-	if (key_digest(auth + ID_AUTH_OFF_ID_KEY, fin->id_key_digest))
+	if (key_digest(auth + SEV_SNP_ID_AUTH_OFF_ID_KEY, fin->id_key_digest))
 		return SEV_SIM_HWERROR_PLATFORM;
 	if (f->auth_key_en &&
-	    key_digest(auth + ID_AUTH_OFF_AUTHOR_KEY, fin->author_key_digest))
+	    key_digest(auth + SEV_SNP_ID_AUTH_OFF_AUTHOR_KEY,
+		       fin->author_key_digest))
 		return SEV_SIM_HWERROR_PLATFORM;
 	return SEV_SIM_SUCCESS;
 }

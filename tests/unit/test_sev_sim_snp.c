@@ -22,6 +22,7 @@
 #include "sev/sev_simkvm.h"
 #include "sev/sev_uapi_compat.h"
 #include "load_file.h"
+#include "snp_id_sign.h"
 
 #define PG		4096u
 #define POLICY		0x30000ull	/* QEMU's default: SMT | MBO */
@@ -401,10 +402,17 @@ static void test_snp_fw_cpuid(void **state)
 	sev_sim_destroy(sim);
 }
 
-/* ID block {LD, family, image, version, svn, policy} and ID auth. */
+/*
+ * ID block {LD, family, image, version, svn, policy} and ID auth, signed
+ * with fresh ID and author keys (snp_id_sign.h).
+ */
 static void id_blobs(uint8_t blk[96], uint8_t *auth, const uint8_t ld[48],
 		     uint64_t policy)
 {
+	EVP_PKEY *id = snp_key_new(), *author = snp_key_new();
+
+	assert_non_null(id);
+	assert_non_null(author);
 	memset(blk, 0, 96);
 	memset(auth, 0, 4096);
 	memcpy(blk, ld, 48);
@@ -415,8 +423,9 @@ static void id_blobs(uint8_t blk[96], uint8_t *auth, const uint8_t ld[48],
 	memcpy(blk + 88, &policy, 8);
 	put32(auth, 1);
 	put32(auth + 4, 1);
-	memset(auth + 0x240, 0x42, 0x404);
-	memset(auth + 0x880, 0x43, 0x404);
+	assert_int_equal(snp_id_auth_sign(blk, auth, id, author), 0);
+	EVP_PKEY_free(id);
+	EVP_PKEY_free(author);
 }
 
 static void test_snp_fw_finish_id_block(void **state)
