@@ -92,6 +92,21 @@ if [ -f /usr/share/OVMF/OVMF_CODE.fd ]; then
 	fi
 fi
 
+# 5b. The cmocka tests that need a KVM (skipped in the unit stage without
+# one): the machine's sim launch with a secret (test_sev_glue), and the
+# whole SNP launch on the kvm backend over this KVM made to look like an
+# SNP host (test_sev_snp_machine: guest_memfd slots, private attributes,
+# the exact SNP_LAUNCH_UPDATEs, the model's MEASUREMENT = vmm measure).
+for t in test_sev_glue test_sev_snp_machine; do
+	if [ ! -x "$B/tests/$t" ]; then
+		bad "$t not built"
+	elif "$B/tests/$t" >"$W/$t.log" 2>&1 && ! grep -q '^\[  SKIPPED \]' "$W/$t.log"; then
+		ok "$t: $(grep -c '^\[       OK \]' "$W/$t.log") cmocka cases on KVM"
+	else
+		bad "$t: $(grep -m1 'ERROR\|SKIPPED\|FAILED' "$W/$t.log")"
+	fi
+done
+
 # 4. Plain SEV over the whole image is the SHA-256 of its bytes.
 for f in /usr/share/OVMF/OVMF_CODE.fd /usr/share/OVMF/OVMF_CODE_4M.fd; do
 	[ -f "$f" ] || { bad "$f missing"; continue; }

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <cmocka.h>
 
 #include <fcntl.h>
@@ -141,6 +142,7 @@ static void test_emu_xsave_kvm_round_trip(void **state)
 			close(vm);
 		if (kvm >= 0)
 			close(kvm);
+		fprintf(stderr, "skip: no usable /dev/kvm; the fw suite runs it on KVM\n");
 		skip();
 	}
 	assert_int_equal(ioctl(cpu, KVM_GET_XSAVE, &xs), 0);

@@ -56,8 +56,10 @@ static void test_sev_glue_secret_and_finish(void **state)
 	int kvm = open("/dev/kvm", O_RDWR);
 
 	(void)state;
-	if (kvm < 0)
+	if (kvm < 0) {
+		fprintf(stderr, "skip: no /dev/kvm; the sev suite runs it on KVM\n");
 		skip();
+	}
 	close(kvm);
 	cfg.code_fd = reset_firmware(img);
 	cfg.vars_fd = cfg.console_in_fd = cfg.console_out_fd = cfg.debugcon_fd = -1;
@@ -118,8 +120,10 @@ static void test_sev_glue_finish_then_no_secret(void **state)
 	int kvm = open("/dev/kvm", O_RDWR);
 
 	(void)state;
-	if (kvm < 0)
+	if (kvm < 0) {
+		fprintf(stderr, "skip: no /dev/kvm; the sev suite runs it on KVM\n");
 		skip();
+	}
 	close(kvm);
 	cfg.code_fd = reset_firmware(img);
 	cfg.vars_fd = cfg.console_in_fd = cfg.console_out_fd = cfg.debugcon_fd = -1;
