@@ -150,9 +150,16 @@ int sev_snp_launch_finish(struct sev *sev, const struct sev_vcpu_state *vcpus,
 	}
 	memset(&f, 0, sizeof(f));
 	if (sev->cfg.id_block) {
+		const uint8_t *auth = sev->cfg.id_auth;
+
 		f.id_block_uaddr = (uintptr_t)sev->cfg.id_block;
 		f.id_auth_uaddr = (uintptr_t)sev->cfg.id_auth;
 		f.id_block_en = 1;
+		/* AUTH_KEY_ALGO (ID_AUTH offset 4, SNP ABI table "ID
+		 * Authentication Information Structure") is non-zero when the
+		 * structure carries an author key: then the firmware must
+		 * check it (QEMU makes it a separate author-key-enabled). */
+		f.auth_key_en = (auth[4] | auth[5] | auth[6] | auth[7]) != 0;
 	}
 	memcpy(f.host_data, sev->cfg.host_data, sizeof(f.host_data));
 	rc = sev_launch_step(sev, SEV_COMPAT_KVM_SEV_SNP_LAUNCH_FINISH, &f,

@@ -150,7 +150,7 @@ static void check_update_stuck(void *arg)
 	check_update(arg);
 }
 
-static bool expect_id_block;
+static bool expect_id_block, expect_author_key;
 
 static void check_finish(void *arg)
 {
@@ -166,7 +166,8 @@ static void check_finish(void *arg)
 		assert_memory_equal((void *)(uintptr_t)f->id_block_uaddr, id_block, 96);
 		assert_memory_equal((void *)(uintptr_t)f->id_auth_uaddr, id_auth, 4096);
 	}
-	assert_int_equal(f->auth_key_en, 0);
+	/* An author key is in the structure (AUTH_KEY_ALGO non-zero). */
+	assert_int_equal(f->auth_key_en, expect_author_key);
 	assert_int_equal(f->vcek_disabled, 0);
 	assert_memory_equal(f->host_data, host_data, 32);
 	assert_int_equal(f->flags, 0);
@@ -244,7 +245,7 @@ static void snp_config(struct sev_config *cfg, bool with_id_block)
 		cfg->id_auth = id_auth;
 		cfg->id_auth_len = sizeof(id_auth);
 	}
-	expect_id_block = with_id_block;
+	expect_id_block = expect_author_key = with_id_block;
 }
 
 static struct sev *open_snp(bool with_id_block)
@@ -433,6 +434,28 @@ static void test_snp_kvm_order_and_arguments(void **state)
 	assert_script_done();
 }
 
+/* An ID block whose authentication carries no author key (AUTH_KEY_ALGO
+ * 0): FINISH does not ask the firmware to check one. */
+static void test_snp_kvm_id_block_without_author_key(void **state)
+{
+	struct sev *sev;
+
+	(void)state;
+	memset(id_auth + 4, 0, 4);
+	push_open(SNP_TYPES);
+	push(sev_op(SEV_COMPAT_KVM_SEV_INIT2, check_init2));
+	push(sev_op(SEV_COMPAT_KVM_SEV_SNP_LAUNCH_START, check_start));
+	push(sev_op(SEV_COMPAT_KVM_SEV_SNP_LAUNCH_FINISH, check_finish));
+	push_close();
+	sev = open_snp(true);
+	expect_author_key = false;
+	assert_int_equal(do_call(sev, C_INIT), 0);
+	assert_int_equal(do_call(sev, C_START), 0);
+	assert_int_equal(do_call(sev, C_FINISH), 0);
+	sev_close(sev);
+	assert_script_done();
+}
+
 static void expect_open_fails(const struct sev_config *cfg, int rc,
 			      const char *message)
 {
@@ -481,6 +504,7 @@ int main(void)
 		cmocka_unit_test(test_snp_kvm_step_fails),
 		cmocka_unit_test_setup_teardown(test_snp_kvm_update_without_progress, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snp_kvm_order_and_arguments, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snp_kvm_id_block_without_author_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snp_kvm_host_refusals, setup, teardown),
 	};
 
