@@ -95,9 +95,10 @@ int sev_snp_ld_extend(uint8_t ld[SEV_SNP_DIGEST_SIZE],
  * vmsa_features | SNP_ACTIVE and x87/SSE state (SNP VMs come from INIT2).
  * (p)->mode must be SEV_MODE_SNP; (p)->init2 is implied.  Returns 0;
  * -EINVAL for an image that is not whole pages or a section that is not
- * page-aligned or of unknown type; -ENOENT without ASEV metadata (QEMU
- * refuses such firmware for SNP) or, with APs, without the reset block.
- * This VMM cannot launch SNP guests; this is for verifiers.
+ * page-aligned or of unknown type; -ENOENT without an OVMF footer table
+ * or, with APs, without the reset block.  An image with a table but no
+ * ASEV metadata is measured without metadata pages (sev-snp-measure does
+ * the same), although QEMU and this VMM refuse to launch it as SNP.
  */
 int sev_measure_snp_digest(const void *image, size_t len,
 			   const struct sev_measure_params *p,

@@ -134,7 +134,11 @@ static int check_snp_args(const void *image, size_t len,
 	rc = ovmf_sev_info_parse(image, len, info);
 	if (rc)
 		return rc;
-	if (!info->has_metadata || (p->nr_vcpus > 1 && !info->has_reset_block))
+	/* Without ASEV metadata there are no metadata pages to measure (the
+	 * 4M Ia32X64 OVMF): the digest is then CODE and the VMSAs, as
+	 * sev-snp-measure computes it, though QEMU (and this VMM) refuse to
+	 * launch such firmware as SNP. */
+	if (p->nr_vcpus > 1 && !info->has_reset_block)
 		return -ENOENT;
 	return 0;
 }

@@ -307,9 +307,9 @@ static int measure_check(const struct measure_args *a)
 static int measure_error(const struct measure_args *a, int rc)
 {
 	if (rc == -ENOENT && a->p.mode == SEV_MODE_SNP)
-		return cli_fail(EXIT_USAGE, "measure", "%s has no SEV-SNP "
-				"metadata, or no SEV-ES reset block for its "
-				"APs", a->firmware);
+		return cli_fail(EXIT_USAGE, "measure", "%s has no OVMF "
+				"footer table, or no SEV-ES reset block for "
+				"its APs", a->firmware);
 	if (rc == -ENOENT)
 		return cli_fail(EXIT_USAGE, "measure", "%s has no SEV-ES reset "
 				"block: its APs cannot start", a->firmware);
@@ -322,6 +322,18 @@ static int measure_error(const struct measure_args *a, int rc)
 	return cli_fail(EXIT_HOST, "measure", "digest: %s", strerror(-rc));
 }
 
+/* A digest no launch will have: said on stderr, the digest still printed. */
+static void note_no_snp_metadata(const char *path, const void *image,
+				 size_t len)
+{
+	struct ovmf_sev_info info;
+
+	if (ovmf_sev_info_parse(image, len, &info) == 0 && !info.has_metadata)
+		fprintf(stderr, "vmm measure: note: %s has no SEV-SNP metadata "
+			"(ASEV sections): measured as CODE and VMSAs only; QEMU "
+			"and vmm refuse to launch it as SNP\n", path);
+}
+
 /* The digest into (ld): 32 bytes, or 48 for SNP. */
 static int measure_digest(const struct measure_args *a, uint8_t ld[48])
 {
@@ -331,9 +343,11 @@ static int measure_digest(const struct measure_args *a, uint8_t ld[48])
 
 	if (rc)
 		return rc;
-	if (a->p.mode == SEV_MODE_SNP)
+	if (a->p.mode == SEV_MODE_SNP) {
 		rc = sev_measure_snp_digest(image, len, &a->p, ld);
-	else
+		if (rc == 0)
+			note_no_snp_metadata(a->firmware, image, len);
+	} else
 		rc = sev_measure_digest(image, len, &a->p, ld);
 	free(image);
 	return rc ? measure_error(a, rc) : EXIT_OK;

@@ -9,7 +9,8 @@
  *    last one over sevctl's published trimmed AmdSev image with four
  *    SEV-ES vCPUs whose VMSAs came from real hardware;
  *  - SEV-SNP: virtee/sev-snp-measure's tests/test_guest.py vectors over its
- *    published OVMF suffix fixtures (kept in the fuzz corpus).
+ *    published OVMF suffix fixtures (kept in the fuzz corpus), and what
+ *    sev-snp-measure computes for Debian's OVMF images with 1-4 vCPUs.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -259,6 +260,86 @@ static void test_measure_snp_sev_snp_measure_vectors(void **state)
 			 "48c44f665dc87df21e5b49e21523a9ad993afdb6a30b4005");
 }
 
+/*
+ * Debian 12's OVMF images, 1 to 4 vCPUs (EPYC-v4 signature 0x800f12, no
+ * kernel), as virtee/sev-snp-measure 0.0.13+ (commit 8f2b337) computes
+ * them: `sev-snp-measure --mode snp --vcpus N --vcpu-sig 0x800f12 --ovmf F`.
+ * The 4M Ia32X64 images have no ASEV metadata: CODE and VMSAs only.  An
+ * image missing, or of another build (SHA-256 differs), is skipped and
+ * said so.
+ */
+static const struct {
+	const char *path, *sha256, *snp[4];
+} debian_snp[] = {
+	{ "/usr/share/OVMF/OVMF_CODE.fd",
+	  "d9b568def24088c92f34b5479e0ed7e44d0a4d4cea8a0f5716719180bba48106",
+	  { "a479327cbb0b50e876024c2dac7412d4e5e95c7315c1f8b0446f6d3be69fefba50766285475926737e4a70b155252f88",
+	    "0d3d4c4fbdd21581bb6f16903c06d29c40d021902ffffab0d6d6b71f76229401f432b6d29e9de6d982851c6f9ebe1cbf",
+	    "491b590bc5f56b7ea819afbe824924de169822f02db434d908bc387025cf4d9c05cd7cf43a3d84ceabb0ee3b3c57b951",
+	    "022a949083cab59e19c5ca3f5f7ddb9c991874f49f76f72ea3f8cee1aa411e70c0a92766729328069f00b3053fc8ea6f" } },
+	{ "/usr/share/OVMF/OVMF_CODE.secboot.fd",
+	  "6ee6a5db7a1443d17594f1e00e3cf2a2250bc1c95c8f9101bc49c9977ce11a68",
+	  { "301c675375a61fc004214a4c77545733b96a6e9ef58d43e1cdf35bf2c2199333ba5b5cbe8bfd602d35fb62c8219c4930",
+	    "bb61c9ee084ad4c2d132fb1ab35932b7f80b88d00b5d8350f94880b4dd0f8fa7d3f3630a5691ba6023de162632ace971",
+	    "97405e5f51867386dc41da12f48614642bf795846bbb6ec813d4a9d51987bc363f371c595b20396ae37dfeefdce0dc4e",
+	    "79d7cf67c08226c457a43f4fa49a06ca0d7ee202400995c4058a33e98d9eb4e1b3c58c737046469f45af34ebe36dae34" } },
+	{ "/usr/share/ovmf/OVMF.fd",
+	  "7b456907dd0786d415999e801a1ac4637b8ed4d7cf5378cfc6edbe5e574dd773",
+	  { "11570979c77a0adb515761a702527c8b9e11554e730552621d950988613a3a75c6ff1703f540bd22a9beede8fe7a97e3",
+	    "a5b54e62ae971b58274dd24cc6c47b842662617036e7bd67d7326c07ac6363f35399ef933330a5ea160cead90a00603f",
+	    "7ae00cab27105271bdbb83298aa2a97f7cd653a8626a629bad02509f243dc0ec40e076553947907119216d4a1be4b066",
+	    "32ac9d7a17d28f7cd4404a4516d2f00519668c40ada2062351c36767e908eb3f090d66c33ab10f80150e00a4385b6d0f" } },
+	{ "/usr/share/OVMF/OVMF_CODE_4M.fd",
+	  "b157d97b1f69729514feb7f201d2cbe4957f23ab77920e361fe9f822ba49ca4c",
+	  { "68d8e64d29b9823e790b0a4c94d8b6cba4bf4322df2197c09eb0942ed07fe8a0f922ed49fe9fbfb33150e2bd858c8a70",
+	    "f2479663bf36893aefd555407bbd222a2a0de85f4bc6453c0c7ee28b8261de1f0c252ef606d778afc0ac22fd43df5aef",
+	    "b4c9abd265a941c54fbae2c595601e8c65d5e48ee86ff6664d5989874f32769d3f74e5ddd0cf6c65ccc8431df1cf6e0d",
+	    "08fb24cde9c3412ac8e84b25cfa172c9734742ada001b673bbc6b6f80f58d5aea0f717c361f62623444757283727dd5b" } },
+	{ "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd",
+	  "d50189a486d22af418198226a3a5bcb6ddac775590f6a808bd629474ee034d62",
+	  { "467ea0154cf75f3e8b91963fda5f2961f8473b71f6c2ca96d0ecd274439f17deb06b7e65e04ca4d635cfbd3406c9e15a",
+	    "e3ccdae47655b9437f04913836947a48b0149068212d32fc9b9100c9d621bd563b72a9eae4b516b933e2edbd43c32040",
+	    "45ed52c71f7f784091a2b8d38ac51c5796974881d6b8bf9f3b0d386d411fe3c3a1baf3c74d972e30494f90d09c2ca8d2",
+	    "c609c3d29a56bb46848ab060ae0c2499de762fbf66010fa01355754950b13ec9346f52db1c767b38a874eeb29cf06c57" } },
+};
+
+static void test_measure_snp_debian_images(void **state)
+{
+	unsigned measured = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(debian_snp) / sizeof(debian_snp[0]); i++) {
+		struct sev_measure_params p;
+		uint8_t sha[32], want[32], ld[48];
+		size_t len;
+		uint8_t *img = load_file(debian_snp[i].path, &len);
+
+		if (!img) {
+			fprintf(stderr, "skip: %s missing\n", debian_snp[i].path);
+			continue;
+		}
+		sev_measure_params_init(&p, SEV_MODE_SEV);	/* = SHA-256 */
+		assert_int_equal(sev_measure_digest(img, len, &p, sha), 0);
+		unhex(debian_snp[i].sha256, want, 32);
+		if (memcmp(sha, want, 32) != 0) {
+			fprintf(stderr, "skip: %s is another build\n", debian_snp[i].path);
+			free(img);
+			continue;
+		}
+		sev_measure_params_init(&p, SEV_MODE_SNP);
+		p.vcpu_sig = 0x800f12;
+		for (unsigned n = 1; n <= 4; n++) {
+			p.nr_vcpus = n;
+			assert_int_equal(sev_measure_snp_digest(img, len, &p, ld), 0);
+			assert_hex48(ld, debian_snp[i].snp[n - 1]);
+		}
+		measured++;
+		free(img);
+	}
+	if (!measured)
+		skip();
+}
+
 static void test_measure_snp_rejects(void **state)
 {
 	static uint8_t blank[8192];
@@ -268,12 +349,17 @@ static void test_measure_snp_rejects(void **state)
 
 	(void)state;
 	sev_measure_params_init(&p, SEV_MODE_SNP);
-	/* No table at all, or a table without ASEV metadata. */
+	/* No table at all; a table without ASEV metadata is measured (CODE
+	 * and VMSAs), but not with APs once its reset block is gone. */
 	assert_int_equal(sev_measure_snp_digest(blank, sizeof(blank), &p, ld),
 			 -ENOENT);
 	img = load_file(SEVCTL_TRIMMED, &len);
 	assert_non_null(img);
+	assert_int_equal(sev_measure_snp_digest(img, len, &p, ld), 0);
+	p.nr_vcpus = 2;
+	img[len - 0x42] ^= 0xff;	/* the reset block's GUID, renamed */
 	assert_int_equal(sev_measure_snp_digest(img, len, &p, ld), -ENOENT);
+	p.nr_vcpus = 1;
 	free(img);
 	img = load_file(SNP_OVMFX64, &len);
 	assert_non_null(img);
@@ -306,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_measure_rejects_bad_input),
 		cmocka_unit_test(test_measure_aps_need_reset_block),
 		cmocka_unit_test(test_measure_snp_sev_snp_measure_vectors),
+		cmocka_unit_test(test_measure_snp_debian_images),
 		cmocka_unit_test(test_measure_snp_rejects),
 	};
 

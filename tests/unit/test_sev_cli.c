@@ -163,12 +163,32 @@ static void test_sev_cli_measure_snp(void **state)
 	assert_string_equal(r.out, "28797ae0afaba4005a81e629acebfb59e6687949"
 			    "d6be44007cd5506823b0dd66f146aaae26ff291eed7b49"
 			    "3d8a64c385\n");
+	/* A table without ASEV metadata: measured, and said so. */
 	run(&r, cli_measure_main, "measure", "--firmware", SEVCTL_TRIMMED,
 	    "--mode", "snp", NULL);
-	assert_int_equal(r.rc, 2);
-	assert_string_equal(r.err, "vmm measure: " SEVCTL_TRIMMED " has no "
-			    "SEV-SNP metadata, or no SEV-ES reset block for "
-			    "its APs\n");
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(strlen(r.out), 97);
+	assert_string_equal(r.err, "vmm measure: note: " SEVCTL_TRIMMED " has "
+			    "no SEV-SNP metadata (ASEV sections): measured as "
+			    "CODE and VMSAs only; QEMU and vmm refuse to launch "
+			    "it as SNP\n");
+	/* No footer table at all: 8 KiB of zeros. */
+	{
+		static const uint8_t zeros[8192];
+		char blank[] = "/tmp/sev_cli_blankXXXXXX", want[160];
+		int fd = mkstemp(blank);
+
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, zeros, sizeof(zeros)), sizeof(zeros));
+		close(fd);
+		run(&r, cli_measure_main, "measure", "--firmware", blank,
+		    "--mode", "snp", NULL);
+		unlink(blank);
+		assert_int_equal(r.rc, 2);
+		snprintf(want, sizeof(want), "vmm measure: %s has no OVMF footer "
+			 "table, or no SEV-ES reset block for its APs\n", blank);
+		assert_string_equal(r.err, want);
+	}
 	run(&r, cli_measure_main, "measure", "--firmware", SEVCTL_TRIMMED,
 	    "--mode", "snp", "--tik", "x", "--nonce", "00", NULL);
 	assert_int_equal(r.rc, 2);
