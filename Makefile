@@ -141,15 +141,19 @@ $(O)/tests/test_%: tests/unit/test_%.c $(O)/san/libvmm.a
 		$(O)/san/libvmm.a $(shell cat tests/unit/test_$*.ldflags 2>/dev/null) \
 		-lcmocka $(TEST_LDLIBS)
 
+# A fuzz target may ask for extra link flags the same way, in
+# tests/fuzz/fuzz_X.ldflags (both its replay and its libFuzzer binary).
 $(O)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(O)/san/libvmm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -Wno-missing-prototypes -o $@ \
-		tests/fuzz/fuzz_$*.c tests/fuzz/replay.c $(O)/san/libvmm.a $(TEST_LDLIBS)
+		tests/fuzz/fuzz_$*.c tests/fuzz/replay.c $(O)/san/libvmm.a \
+		$(shell cat tests/fuzz/fuzz_$*.ldflags 2>/dev/null) $(TEST_LDLIBS)
 
 $(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(SANDBOX_FILTER)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(CPPFLAGS) -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined \
-		-Wno-missing-prototypes -o $@ $< $(LIB_SRCS) $(TEST_LDLIBS)
+		-Wno-missing-prototypes -o $@ $< $(LIB_SRCS) \
+		$(shell cat tests/fuzz/fuzz_$*.ldflags 2>/dev/null) $(TEST_LDLIBS)
 
 # The in-tree test firmware: flat image that ends at 4 GiB.
 $(FW_IMAGE): $(FW_SRCS) firmware/testfw/testfw.ld

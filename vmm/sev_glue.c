@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <linux/kvm_para.h>
 
 #include "firmware/ovmf_table.h"
@@ -259,6 +260,11 @@ static int snp_launch(struct vmm *vm, const struct sev_vcpu_state *st)
 	if (sev_snp_launch_finish(vm->sev, st, 1) < 0)
 		return sev_error(vm, -EIO);
 	vm->sev_finished = true;
+	/* KVM copied CODE into guest_memfd: the shared copy is never seen
+	 * again (a page the guest makes shared reads as zeros, as on
+	 * hardware), so give its memory back. */
+	if (sev_private_memory(vm->sev))
+		(void)madvise(vm->code, vm->code_size, MADV_DONTNEED);
 	/* On KVM the MEASUREMENT reaches the guest owner only inside the
 	 * guest's attestation report; the model reports it directly. */
 	rc = sev_snp_measurement(vm->sev, &vm->sev_measurement);

@@ -16,7 +16,8 @@
  * sections inside private memory, loads the vCPU state the offline
  * measurement assumes (the model's MEASUREMENT equals `vmm measure --mode
  * snp`), reports no measurement of its own (it is in the attestation
- * report), and closes every descriptor it opened.  Not shown: anything a
+ * report), gives back the shared copy of CODE, and closes every
+ * descriptor it opened.  Not shown: anything a
  * real SNP firmware or KVM would do differently from the models.
  */
 #include <dirent.h>
@@ -45,6 +46,7 @@
 #include "sev/sev_uapi_compat.h"
 #include "vmm.h"
 #include "vmm/layout.h"
+#include "vmm/machine.h"
 
 #include "load_file.h"
 
@@ -427,6 +429,15 @@ static void test_snp_machine_launch_on_kvm(void **state)
 	assert_int_equal(sev_measure_snp_digest(img, len, &p, ld), 0);
 	assert_memory_equal(got, ld, 48);
 
+	/* KVM has CODE in guest_memfd: the shared copy was given back. */
+	{
+		static unsigned char res[0x200000 / 4096];
+
+		assert_true(vm->code_size <= sizeof(res) * 4096);
+		assert_int_equal(mincore(vm->code, vm->code_size, res), 0);
+		for (size_t i = 0; i < vm->code_size / 4096; i++)
+			assert_int_equal(res[i] & 1, 0);
+	}
 	vmm_destroy(vm);
 	__real_close(cfg.code_fd);
 	assert_false(fake.sev_open);
