@@ -223,4 +223,17 @@ static void assert_script_done(void)
 	assert_int_equal(fake_fds_open, 0);
 }
 
+/* sev_open() fails with (rc) and (message), the script all used. */
+static void expect_open_fails(const struct sev_config *cfg, int rc,
+			      const char *message)
+{
+	struct sev *sev = (struct sev *)1;
+	char err[256];
+
+	assert_int_equal(sev_open(cfg, KVM_FD, &sev, err, sizeof(err)), rc);
+	assert_null(sev);
+	assert_string_equal(err, message);
+	assert_script_done();
+}
+
 #endif

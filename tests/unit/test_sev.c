@@ -451,18 +451,6 @@ static void test_sev_kvm_init2_plain_sev_type(void **state)
 	assert_script_done();
 }
 
-static void expect_open_fails(const struct sev_config *cfg, int rc,
-			      const char *message)
-{
-	struct sev *sev = (struct sev *)1;
-	char err[256];
-
-	assert_int_equal(sev_open(cfg, KVM_FD, &sev, err, sizeof(err)), rc);
-	assert_null(sev);
-	assert_string_equal(err, message);
-	assert_script_done();
-}
-
 /* A host without SEV: refused with the reasons, nothing left open. */
 static void test_sev_kvm_host_without_sev(void **state)
 {

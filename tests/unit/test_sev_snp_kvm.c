@@ -456,18 +456,6 @@ static void test_snp_kvm_id_block_without_author_key(void **state)
 	assert_script_done();
 }
 
-static void expect_open_fails(const struct sev_config *cfg, int rc,
-			      const char *message)
-{
-	struct sev *sev = (struct sev *)1;
-	char err[256];
-
-	assert_int_equal(sev_open(cfg, KVM_FD, &sev, err, sizeof(err)), rc);
-	assert_null(sev);
-	assert_string_equal(err, message);
-	assert_script_done();
-}
-
 /* A CPU without SNP, or a KVM without the SNP VM type: one line. */
 static void test_snp_kvm_host_refusals(void **state)
 {
