@@ -203,8 +203,11 @@ VMM_API void vmm_get_stats(const struct vmm *vm, struct vmm_stats *st);
 VMM_API const char *vmm_stats_insn_name(unsigned i);
 /*
  * After an SEV launch: the LAUNCH_MEASURE result as "key: value" text
- * (measure, mnonce, api version, build, policy, blob).  Returns its length,
- * -ENODATA without an SEV launch, -ENOSPC when (len) is too small.
+ * (measure, mnonce, api version, build, policy, blob); after an SEV-SNP
+ * launch on the sim backend the model's MEASUREMENT (measure, policy).
+ * Returns its length, -ENODATA without an SEV launch or for SEV-SNP on the
+ * kvm backend (the MEASUREMENT is only in the guest's attestation report),
+ * -ENOSPC when (len) is too small.
  */
 VMM_API int vmm_sev_measurement(const struct vmm *vm, char *buf, size_t len);
 /*
