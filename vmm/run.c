@@ -279,6 +279,21 @@ static int handle_request(struct vmm *vm, struct vmm_exit *ex)
 	return 0;
 }
 
+/*
+ * An SEV-ES/SNP guest's termination request (GHCB specification 2.0,
+ * "Termination Request"): KVM gives the GHCB MSR value, whose bits 12-15
+ * are the reason set and 16-23 the reason code (set 0: 0 general, 1 SEV
+ * not supported, 2 GHCB protocol version).
+ */
+static int sev_termination(struct vmm_exit *ex, const struct kvm_run *run)
+{
+	uint64_t msr = run->system_event.ndata ? run->system_event.data[0] : 0;
+
+	return exit_with(ex, VMM_EXIT_CRASH,
+			 "SEV guest asked to terminate (GHCB reason set %u, code 0x%x)",
+			 (unsigned)(msr >> 12) & 0xF, (unsigned)(msr >> 16) & 0xFF);
+}
+
 static int handle_exit(struct vmm *vm, struct vmm_exit *ex)
 {
 	struct kvm_run *run = vm->run;
@@ -321,6 +336,8 @@ static int handle_exit(struct vmm *vm, struct vmm_exit *ex)
 			return guest_reset(vm, ex, "system event");
 		if (run->system_event.type == KVM_SYSTEM_EVENT_SHUTDOWN)
 			return exit_with(ex, VMM_EXIT_POWEROFF, "guest shut down (system event)");
+		if (run->system_event.type == KVM_SYSTEM_EVENT_SEV_TERM)
+			return sev_termination(ex, run);
 		return exit_with(ex, VMM_EXIT_CRASH, "guest system event %u",
 				 run->system_event.type);
 	default:

@@ -108,6 +108,8 @@ int __wrap_ioctl(int fd, unsigned long req, void *arg)
 		run->internal.suberror = s->suberror;
 	} else if (s->reason == KVM_EXIT_SYSTEM_EVENT) {
 		run->system_event.type = s->suberror;
+		run->system_event.ndata = s->value ? 1 : 0;
+		run->system_event.data[0] = s->value;
 	}
 	return 0;
 }
@@ -307,6 +309,18 @@ static void test_run_internal_errors(void **state)
 		assert_int_equal(run_loop(vm, &ex), 0);
 		assert_int_equal(ex.reason, VMM_EXIT_CRASH);
 		assert_string_equal(ex.detail, "guest system event 3");
+		{
+			/* GHCB MSR 0x00031100: TERM_REQ, reason set 1, code 3. */
+			const struct step term[] = { { .reason = KVM_EXIT_SYSTEM_EVENT,
+						       .suberror = KVM_SYSTEM_EVENT_SEV_TERM,
+						       .value = 0x00031100 } };
+
+			play(term, 1);
+			assert_int_equal(run_loop(vm, &ex), 0);
+			assert_int_equal(ex.reason, VMM_EXIT_CRASH);
+			assert_string_equal(ex.detail, "SEV guest asked to terminate "
+					    "(GHCB reason set 1, code 0x3)");
+		}
 	}
 	free_vm(vm);
 }
