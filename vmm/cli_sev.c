@@ -685,7 +685,9 @@ int cli_probe_main(int argc, char **argv)
 		      SEV_MODE_SEV_ES, false);
 	probe_verdict(&caps, "sev (KVM_SEV_INIT2)", SEV_MODE_SEV, true);
 	probe_verdict(&caps, "sev-es (KVM_SEV_INIT2)", SEV_MODE_SEV_ES, true);
-	printf("sim backend: yes (models the SEV firmware for the "
+	probe_verdict(&caps, "sev-snp (KVM_SEV_INIT2, guest_memfd)",
+		      SEV_MODE_SNP, true);
+	printf("sim backend: yes (models the SEV and SNP firmware for the "
 	       "measurement; the guest runs unencrypted)\n");
 	if (kvm_fd < 0)
 		return cli_fail(EXIT_HOST, "probe", "%s: %s", dev,

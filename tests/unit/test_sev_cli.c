@@ -314,6 +314,10 @@ static void test_sev_cli_probe(void **state)
 			    "directory\n");
 	assert_non_null(strstr(r.out, "kvm: /nonexistent not available\n"));
 	assert_non_null(strstr(r.out, "sim backend: yes"));
+	/* No /dev/kvm: no VM types, so SNP names its VM type too. */
+	assert_non_null(strstr(r.out, "\nsev-snp (KVM_SEV_INIT2, guest_memfd): no ("));
+	assert_non_null(strstr(r.out, "KVM cannot create VM type 4 for "
+				      "KVM_SEV_INIT2 (KVM_CAP_VM_TYPES 0x1))\n"));
 	run(&r, cli_probe_main, "probe", "extra", NULL);
 	assert_int_equal(r.rc, 2);
 	run(&r, cli_probe_main, "probe", "--help", NULL);
