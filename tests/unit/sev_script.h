@@ -223,6 +223,27 @@ static void assert_script_done(void)
 	assert_int_equal(fake_fds_open, 0);
 }
 
+/* A fresh script on CPU (c), and the guest buffers the payloads point at. */
+static void script_start(enum cpu_kind c)
+{
+	nsteps = pos = 0;
+	fake_fds_open = 0;
+	passthrough = false;
+	cpu = c;
+	platform_flags = SEV_STATUS_FLAGS_CONFIG_ES;
+	ram = aligned_alloc(4096, RAM_SIZE);
+	code = aligned_alloc(4096, CODE_SIZE);
+	vars = aligned_alloc(4096, VARS_SIZE);
+	assert_true(ram && code && vars);
+}
+
+static void script_end(void)
+{
+	free(ram);
+	free(code);
+	free(vars);
+}
+
 /* sev_open() fails with (rc) and (message), the script all used. */
 static void expect_open_fails(const struct sev_config *cfg, int rc,
 			      const char *message)

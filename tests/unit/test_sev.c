@@ -195,16 +195,8 @@ static struct sev *open_es(void)
 static int setup(void **state)
 {
 	(void)state;
-	nsteps = pos = 0;
-	fake_fds_open = 0;
-	passthrough = false;
-	cpu = CPU_AMD_SEV;
-	platform_flags = SEV_STATUS_FLAGS_CONFIG_ES;
+	script_start(CPU_AMD_SEV);
 	expect_policy = SEV_POLICY_ES | SEV_POLICY_NODBG;
-	ram = aligned_alloc(4096, RAM_SIZE);
-	code = aligned_alloc(4096, CODE_SIZE);
-	vars = aligned_alloc(4096, VARS_SIZE);
-	assert_true(ram && code && vars);
 	memset(&measured, 0, sizeof(measured));
 	return 0;
 }
@@ -212,9 +204,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	free(ram);
-	free(code);
-	free(vars);
+	script_end();
 	return 0;
 }
 

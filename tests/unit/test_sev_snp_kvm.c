@@ -263,16 +263,8 @@ static struct sev *open_snp(bool with_id_block)
 static int setup(void **state)
 {
 	(void)state;
-	nsteps = pos = 0;
-	fake_fds_open = 0;
-	passthrough = false;
-	cpu = CPU_AMD_SNP;
-	platform_flags = SEV_STATUS_FLAGS_CONFIG_ES;
+	script_start(CPU_AMD_SNP);
 	code_calls = 0;
-	ram = aligned_alloc(4096, RAM_SIZE);
-	code = aligned_alloc(4096, CODE_SIZE);
-	vars = aligned_alloc(4096, VARS_SIZE);
-	assert_true(ram && code && vars);
 	memset(ram, 0, RAM_SIZE);
 	memset(code, 0x90, CODE_SIZE);
 	for (size_t i = 0; i < sizeof(id_block); i++)
@@ -285,9 +277,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	passthrough = true;
-	free(ram);
-	free(code);
-	free(vars);
+	script_end();
 	return 0;
 }
 
