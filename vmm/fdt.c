@@ -13,6 +13,7 @@
 #include <string.h>
 #include <libfdt.h>
 
+#include "devices/pci/pci.h"
 #include "devices/pflash/pflash.h"
 #include "vmm/layout.h"
 #include "vmm/machine.h"
@@ -376,6 +377,74 @@ static int write_sev(void *fdt, const struct vmm *vm)
 	return rc ?: fdt_end_node(fdt);
 }
 
+/*
+ * Bus 0 behind the configuration ports (IEEE 1275 PCI binding, as dtc
+ * checks it): reg = <phys.hi 0 0 0 0> with phys.hi = devfn << 8, the IDs
+ * and class as the configuration space reads them now.
+ */
+static int write_pci_function(void *fdt, const struct pci_function_info *f)
+{
+	static const char *const names[] = { "host-bridge", "isa-bridge", "pm" };
+	uint32_t reg[5] = { htobe32((uint32_t)f->devfn << 8), 0, 0, 0, 0 };
+	unsigned dev = f->devfn >> 3, fn = f->devfn & 7;
+	unsigned cls = f->class_code >> 8;	/* class and subclass */
+	char name[48], compat[64];
+	int len, rc;
+
+	snprintf(name, sizeof(name), fn ? "%s@%x,%x" : "%s@%x",
+		 cls == 0x0600 ? names[0] : cls == 0x0601 ? names[1] : names[2],
+		 dev, fn);
+	/* Two strings, NUL-separated: the device, then its class. */
+	len = snprintf(compat, sizeof(compat), "pci%x,%x%cpciclass,%06x",
+		       f->vendor_id, f->device_id, 0, f->class_code);
+	rc = fdt_begin_node(fdt, name);
+	rc = rc ?: fdt_property(fdt, "compatible", compat, len + 1);
+	rc = rc ?: fdt_property(fdt, "reg", reg, sizeof(reg));
+	rc = rc ?: fdt_property_u32(fdt, "vendor-id", f->vendor_id);
+	rc = rc ?: fdt_property_u32(fdt, "device-id", f->device_id);
+	rc = rc ?: fdt_property_u32(fdt, "revision-id", f->revision);
+	rc = rc ?: fdt_property_u32(fdt, "class-code", f->class_code);
+	return rc ?: fdt_end_node(fdt);
+}
+
+/* The 32-bit memory window, as QEMU's pc machine's pci-hole: from the end
+ * of low RAM to the IOAPIC (no function has a BAR there yet). */
+static int write_pci_hole(void *fdt, const struct vmm *vm)
+{
+	uint64_t base = vm->low_ram, size = LAYOUT_IOAPIC - vm->low_ram;
+	uint32_t r[7] = {
+		htobe32(0x02000000), htobe32(0), htobe32((uint32_t)base),
+		htobe32((uint32_t)(base >> 32)), htobe32((uint32_t)base),
+		htobe32((uint32_t)(size >> 32)), htobe32((uint32_t)size),
+	};
+
+	return fdt_property(fdt, "ranges", r, sizeof(r));
+}
+
+static int write_pci(void *fdt, const struct vmm *vm)
+{
+	const struct pci *pci = platform_pci(vm);
+	uint32_t bus_range[2] = { 0, 0 }, ports[2] = {
+		htobe32(LAYOUT_PORT_PCI_CONFIG), htobe32(8) };
+	struct pci_function_info f;
+	int rc;
+
+	if (!pci)
+		return 0;
+	/* Unit name: the configuration ports, as the /isa nodes write them. */
+	rc = begin_node(fdt, "pci", LAYOUT_PORT_PCI_CONFIG, true);
+	rc = rc ?: fdt_property_string(fdt, "device_type", "pci");
+	rc = rc ?: fdt_property_string(fdt, "compatible", "intel,i440fx");
+	rc = rc ?: fdt_property_u32(fdt, "#address-cells", 3);
+	rc = rc ?: fdt_property_u32(fdt, "#size-cells", 2);
+	rc = rc ?: fdt_property(fdt, "bus-range", bus_range, sizeof(bus_range));
+	rc = rc ?: write_pci_hole(fdt, vm);
+	rc = rc ?: fdt_property(fdt, "vmm,config-ports", ports, sizeof(ports));
+	for (unsigned i = 0; rc == 0 && pci_function_info(pci, i, &f) == 0; i++)
+		rc = write_pci_function(fdt, &f);
+	return rc ?: fdt_end_node(fdt);
+}
+
 static int write_root(void *fdt, const struct vmm *vm)
 {
 	int rc = fdt_begin_node(fdt, "");
@@ -392,6 +461,7 @@ static int write_root(void *fdt, const struct vmm *vm)
 	rc = rc ?: write_reserved(fdt);
 	rc = rc ?: write_apics(fdt, vm);
 	rc = rc ?: write_isa(fdt, vm);
+	rc = rc ?: write_pci(fdt, vm);
 	rc = rc ?: write_sev(fdt, vm);
 	return rc ?: fdt_end_node(fdt);
 }

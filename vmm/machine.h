@@ -125,7 +125,9 @@ void cpuid_adjust(struct kvm_cpuid2 *cpuid, unsigned phys_bits);
 int platform_create(struct vmm *vm);
 void platform_reset(struct vmm *vm);
 void platform_destroy(struct vmm *vm);
+struct pci;
 struct cmos *platform_cmos(const struct vmm *vm);	/* NULL before create */
+struct pci *platform_pci(const struct vmm *vm);		/* NULL before create */
 /* Feed pending console input to the UART. */
 void platform_console_input(struct vmm *vm);
 

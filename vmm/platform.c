@@ -63,6 +63,11 @@ struct cmos *platform_cmos(const struct vmm *vm)
 	return vm->plat ? vm->plat->cmos : NULL;
 }
 
+struct pci *platform_pci(const struct vmm *vm)
+{
+	return vm->plat ? vm->plat->pci : NULL;
+}
+
 static int place_kbd(struct vmm *vm, struct platform *p)
 {
 	struct vmm_device *kbd = kbd_device(p->kbd);

@@ -317,6 +317,29 @@ struct vmm_device *pci_device(struct pci *pci)
 	return &pci->dev;
 }
 
+int pci_function_info(const struct pci *pci, unsigned index,
+		      struct pci_function_info *out)
+{
+	const struct pci_function *f;
+
+	if (!pci || !out)
+		return -EINVAL;
+	if (index >= PCI_NR_FUNCTIONS)
+		return -ENOENT;
+	f = &pci->fn[index];
+	*out = (struct pci_function_info){
+		.devfn = f->devfn,
+		.vendor_id = get16(f->cfg, CFG_VENDOR),
+		.device_id = get16(f->cfg, CFG_DEVICE),
+		.revision = f->cfg[CFG_REVISION],
+		.class_code = (uint32_t)f->cfg[CFG_CLASS] |
+			      (uint32_t)f->cfg[CFG_CLASS + 1] << 8 |
+			      (uint32_t)f->cfg[CFG_CLASS + 2] << 16,
+		.interrupt_pin = f->cfg[CFG_INT_PIN],
+	};
+	return 0;
+}
+
 void pci_destroy(struct pci *pci)
 {
 	free(pci);

@@ -75,6 +75,22 @@ struct pci;
 int pci_create(const struct vmm_host *host, const struct pci_config *config,
 	       struct pci **out);
 struct vmm_device *pci_device(struct pci *pci);
+
+/* What a function's configuration header says (for describing the bus). */
+struct pci_function_info {
+	uint8_t devfn;
+	uint16_t vendor_id, device_id;
+	uint8_t revision;
+	uint32_t class_code;	/* class << 16 | subclass << 8 | prog-if */
+	uint8_t interrupt_pin;	/* 0: none, 1-4: INTA#-INTD# */
+};
+
+/*
+ * Function (index) of bus 0, in devfn order, as its config space reads
+ * now: 0, or -ENOENT past the last (-EINVAL for a NULL argument).
+ */
+int pci_function_info(const struct pci *pci, unsigned index,
+		      struct pci_function_info *out);
 /* Frees (pci); does not unmap the PM window (the machine is going away). */
 void pci_destroy(struct pci *pci);
 

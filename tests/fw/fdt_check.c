@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <libfdt.h>
 
+#include "devices/pci/pci.h"
 #include "devices/pflash/pflash.h"
 #include "vmm/layout.h"
 #include "vmm/machine.h"
@@ -290,6 +291,67 @@ static void expect_sev(const char *n, const void *fdt)
 	expect_u32(n, fdt, "/sev", "vmm,policy", 1);
 }
 
+/*
+ * Bus 0: the three functions of this machine (i440FX host bridge, PIIX3 ISA
+ * bridge, PIIX4 PM: their datasheets' IDs, stated here), each node's reg
+ * phys.hi = devfn << 8 and its IDs as the device's config space reads them,
+ * and the 32-bit window from the end of low RAM to the IOAPIC.
+ */
+/* A u32 property's value, or UINT32_MAX when it is missing or not 4 bytes. */
+static uint32_t u32_prop(const void *fdt, int node, const char *prop)
+{
+	int len;
+	const void *p = fdt_getprop(fdt, node, prop, &len);
+
+	return p && len == 4 ? be32_at(p) : UINT32_MAX;
+}
+
+static void pci_in_tree(const char *name, const struct vmm *vm, const void *fdt)
+{
+	static const struct {
+		const char *node;
+		uint8_t devfn;
+		uint16_t device;
+		uint32_t class_code;
+	} want[] = {
+		{ "host-bridge@0", 0x00, 0x1237, 0x060000 },
+		{ "isa-bridge@1", 0x08, 0x7000, 0x060100 },
+		{ "pm@1,3", 0x0B, 0x7113, 0x068000 },
+	};
+	int bus = fdt_path_offset(fdt, "/pci@icf8"), node, len;
+	const uint32_t *ranges = bus >= 0 ? fdt_getprop(fdt, bus, "ranges", &len) : NULL;
+	struct pci_function_info f;
+	unsigned nodes = 0;
+
+	check(ranges && len == 28 && be32_at(ranges) == 0x02000000 &&
+	      be32_at(ranges + 2) == vm->low_ram && be32_at(ranges + 4) == vm->low_ram &&
+	      be32_at(ranges + 6) == LAYOUT_IOAPIC - vm->low_ram,
+	      "%s: /pci@icf8 window [0x%llx, 0x%llx)", name,
+	      (unsigned long long)vm->low_ram, (unsigned long long)LAYOUT_IOAPIC);
+	for (size_t i = 0; bus >= 0 && i < sizeof(want) / sizeof(want[0]); i++) {
+		const uint32_t *reg;
+
+		node = fdt_subnode_offset(fdt, bus, want[i].node);
+		reg = node >= 0 ? fdt_getprop(fdt, node, "reg", &len) : NULL;
+		check(reg && len == 20 && be32_at(reg) == (uint32_t)want[i].devfn << 8 &&
+		      pci_function_info(platform_pci(vm), (unsigned)i, &f) == 0 &&
+		      f.devfn == want[i].devfn && f.vendor_id == 0x8086 &&
+		      f.device_id == want[i].device && f.class_code == want[i].class_code &&
+		      u32_prop(fdt, node, "vendor-id") == 0x8086 &&
+		      u32_prop(fdt, node, "device-id") == want[i].device &&
+		      u32_prop(fdt, node, "class-code") == want[i].class_code &&
+		      u32_prop(fdt, node, "revision-id") == f.revision,
+		      "%s: PCI 00:%02x.%x 8086:%04x class %06x is /pci@icf8/%s", name,
+		      want[i].devfn >> 3, want[i].devfn & 7, want[i].device,
+		      want[i].class_code, want[i].node);
+	}
+	fdt_for_each_subnode(node, fdt, bus)
+		nodes++;
+	check(bus >= 0 && nodes == 3 &&
+	      pci_function_info(platform_pci(vm), 3, &f) == -ENOENT,
+	      "%s: /pci@icf8 has the bus's 3 functions and no others", name);
+}
+
 static void describe(const struct machine *m, uint8_t *fdt, size_t size)
 {
 	uint8_t small[256];
@@ -305,6 +367,7 @@ static void describe(const struct machine *m, uint8_t *fdt, size_t size)
 		slots_in_tree(m->name, vm, fdt);
 		ports_in_tree(m->name, vm, fdt, m->irqchip == VMM_IRQCHIP_KERNEL ? 4 : 0);
 		mmio_in_tree(m->name, vm, fdt);
+		pci_in_tree(m->name, vm, fdt);
 	}
 	check(vmm_describe_machine(vm, small, sizeof(small)) == -ENOSPC &&
 	      strcmp(vmm_strerror(vm), "describe: buffer too small") == 0,

@@ -745,6 +745,8 @@ else
 	[ ! -s "$W/dtc-warn.err" ] || why "dtc warns: $(head -n 1 "$W/dtc-warn.err")"
 	cmp -s "$W/m1.dts" "$W/m2.dts" || why "dts differs after a round trip"
 	grep -q 'compatible = "cfi-flash";' "$W/m1.dts" || why "no cfi-flash node in the source"
+	grep -q 'compatible = "pci8086,7113\\0pciclass,068000";' "$W/m1.dts" ||
+		why "no PIIX4 PM function node in the source"
 	DETAIL="$(command stat -c %s "$W/m.dtb")-byte tree, $(grep -c '{$' "$W/m1.dts") nodes, round trip identical"
 fi
 SECS=$(( ($(date +%s%N) - t0) / 1000000 ))
