@@ -167,6 +167,33 @@ static void test_pci_ids(void **state)
 	assert_int_equal(cfg_read(fx, 1, 3, 0x40, 4), 0x00000001);
 }
 
+/* What describe-machine lists: the same IDs, from the same bytes. */
+static void test_pci_function_info(void **state)
+{
+	struct fixture *fx = *state;
+	struct pci_function_info f;
+
+	assert_int_equal(pci_function_info(fx->pci, 0, &f), 0);
+	assert_int_equal(f.devfn, 0x00);
+	assert_int_equal(f.vendor_id, 0x8086);
+	assert_int_equal(f.device_id, 0x1237);
+	assert_int_equal(f.revision, 0x02);
+	assert_int_equal(f.class_code, 0x060000);
+	assert_int_equal(pci_function_info(fx->pci, 1, &f), 0);
+	assert_int_equal(f.devfn, 0x08);
+	assert_int_equal(f.device_id, 0x7000);
+	assert_int_equal(f.class_code, 0x060100);
+	assert_int_equal(pci_function_info(fx->pci, 2, &f), 0);
+	assert_int_equal(f.devfn, 0x0B);
+	assert_int_equal(f.device_id, 0x7113);
+	assert_int_equal(f.revision, 0x03);
+	assert_int_equal(f.class_code, 0x068000);
+	assert_int_equal(f.interrupt_pin, 1);
+	assert_int_equal(pci_function_info(fx->pci, 3, &f), -ENOENT);
+	assert_int_equal(pci_function_info(NULL, 0, &f), -EINVAL);
+	assert_int_equal(pci_function_info(fx->pci, 0, NULL), -EINVAL);
+}
+
 static void test_pci_address_register_readback(void **state)
 {
 	struct fixture *fx = *state;
@@ -410,6 +437,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pci_create_rejects_null),
 		T(test_pci_ids),
+		T(test_pci_function_info),
 		T(test_pci_address_register_readback),
 		T(test_pci_byte_and_word_reads_at_cfe),
 		T(test_pci_absent_returns_all_ones),
