@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * "vmm vars-dump" and "vmm vars list|get|set|delete": argv handling, file
- * I/O and printing around firmware/varstore.h (reading) and
- * firmware/varedit.h (editing).
+ * "vmm vars list|get|set|delete": argv handling, file I/O and printing
+ * around firmware/varstore.h (reading) and firmware/varedit.h (editing);
+ * "vmm vars-dump" is in cli_vars_dump.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +10,6 @@
 #include <json-c/json.h>
 #include <libgen.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,178 +23,12 @@
 #include "vmm/cli_vars.h"
 #include "vmm/cli_vars_file.h"
 
-enum { EXIT_OK = 0, EXIT_HOST = 1, EXIT_USAGE = 2 };
+#define EXIT_OK		VARS_EXIT_OK
+#define EXIT_HOST	VARS_EXIT_HOST
+#define EXIT_USAGE	VARS_EXIT_USAGE
 /* "vmm vars get/delete" of a variable the file does not have. */
 #define EXIT_NO_VARIABLE	1
 
-
-static int fail(const char *who, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(const char *who, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "vmm %s: ", who);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return status;
-}
-
-static uint16_t unit_at(const uint8_t *p, uint32_t i)
-{
-	return (uint16_t)(p[2 * i] | p[2 * i + 1] << 8);
-}
-
-/* Print a UTF-16LE name up to its NUL; non-ASCII as \uXXXX. */
-static void print_name(const uint8_t *name, uint32_t size)
-{
-	for (uint32_t i = 0; i < size / 2; i++) {
-		uint16_t u = unit_at(name, i);
-
-		if (u == 0)
-			break;
-		if (u > 0x20 && u < 0x7F)
-			putchar(u);
-		else
-			printf("\\u%04x", u);
-	}
-}
-
-static void print_attributes(uint32_t a)
-{
-	static const char *const names[] = { "NV", "BS", "RT", "HR",
-					     "AW", "TA", "AP" };
-	bool first = true;
-
-	printf("attr 0x%x (", a);
-	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (a & (1u << i)) {
-			printf("%s%s", first ? "" : "|", names[i]);
-			first = false;
-		}
-	}
-	printf(")");
-}
-
-static void print_hex(const uint8_t *p, uint32_t n)
-{
-	for (uint32_t i = 0; i < n; i++) {
-		if (i % 16 == 0)
-			printf("%s  %04x:", i ? "\n" : "", i);
-		printf(" %02x", p[i]);
-	}
-	if (n)
-		putchar('\n');
-}
-
-/* Printable UTF-16: even size, ASCII text units, a NUL only at the end. */
-static bool printable_utf16(const uint8_t *p, uint32_t n)
-{
-	uint32_t units = n / 2;
-
-	if (n < 2 || n % 2)
-		return false;
-	if (unit_at(p, units - 1) == 0)
-		units--;
-	for (uint32_t i = 0; i < units; i++) {
-		uint16_t u = unit_at(p, i);
-
-		if (u < 0x20 || u > 0x7E)
-			return false;
-	}
-	return units > 0;
-}
-
-static void print_variable(const struct varstore_var *v, bool all)
-{
-	char guid[37];
-
-	varstore_guid_str(v->guid, guid);
-	print_name(v->name, v->name_size);
-	printf(" %s ", guid);
-	print_attributes(v->attributes);
-	printf(" %u bytes", v->data_size);
-	if (all)
-		printf(" state 0x%02x%s", v->state,
-		       v->state == VARSTORE_VAR_ADDED ? "" : " (not live)");
-	putchar('\n');
-	print_hex(v->data, v->data_size);
-	if (printable_utf16(v->data, v->data_size)) {
-		printf("  utf16: \"");
-		for (uint32_t i = 0; i < v->data_size / 2; i++)
-			if (unit_at(v->data, i))
-				putchar(unit_at(v->data, i));
-		printf("\"\n");
-	}
-}
-
-static int dump(const char *path, bool all)
-{
-	struct varstore_iter it;
-	struct varstore_var v;
-	char why[160];
-	uint8_t *img = NULL;
-	size_t len = 0;
-	unsigned n = 0;
-	int rc = vars_read_file(path, &img, &len);
-
-	if (rc < 0 && rc != -EISDIR && rc != -EFBIG)
-		return fail("vars-dump", EXIT_HOST, "%s: %s", path,
-			    strerror(-rc));
-	if (rc < 0)
-		return fail("vars-dump", EXIT_USAGE, "%s: not a regular file "
-			    "of sane size", path);
-	rc = varstore_iter_init(&it, img, len, why, sizeof(why));
-	if (rc < 0) {
-		free(img);
-		return fail("vars-dump", EXIT_USAGE, "%s: not an OVMF VARS "
-			    "image: %s", path, why);
-	}
-	it.all = all;
-	printf("%s: %zu bytes, %s variable store 0x%llx-0x%llx\n", path, len,
-	       it.authenticated ? "authenticated" : "plain",
-	       (unsigned long long)it.start, (unsigned long long)it.end);
-	while ((rc = varstore_iter_next(&it, &v)) == 1) {
-		print_variable(&v, all);
-		n++;
-	}
-	printf("%u variable%s\n", n, n == 1 ? "" : "s");
-	free(img);
-	if (rc < 0)
-		return fail("vars-dump", EXIT_USAGE, "%s: malformed entry "
-			    "after the last one listed; listing stops there",
-			    path);
-	return EXIT_OK;
-}
-
-static int dump_main(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "all", no_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	bool all = false;
-	int opt;
-
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "ah", opts, NULL)) != -1) {
-		if (opt == 'a') {
-			all = true;
-		} else {
-			fprintf(opt == 'h' ? stdout : stderr,
-				"usage: vmm vars-dump [--all] FILE\n");
-			return opt == 'h' ? EXIT_OK : EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1)
-		return fail("vars-dump", EXIT_USAGE,
-			    "usage: vmm vars-dump [--all] FILE");
-	return dump(argv[optind], all);
-}
 
 /* ---- vmm vars list|get|set|delete ---- */
 
@@ -265,7 +98,7 @@ static int set_guid(struct vars_cmd *c, const char *text)
 {
 	if (varstore_guid_parse(text, c->guid) < 0 &&
 	    varstore_vendor_lookup(text, c->guid) < 0)
-		return fail(c->who, EXIT_USAGE, "--guid %s: neither a GUID "
+		return vars_fail(c->who, EXIT_USAGE, "--guid %s: neither a GUID "
 			    "(8-4-4-4-12 hex) nor a known vendor name", text);
 	return 0;
 }
@@ -273,7 +106,7 @@ static int set_guid(struct vars_cmd *c, const char *text)
 static int set_source(struct vars_cmd *c, enum source src, const char *arg)
 {
 	if (c->src != SRC_NONE)
-		return fail(c->who, EXIT_USAGE, "give one of --data-hex, "
+		return vars_fail(c->who, EXIT_USAGE, "give one of --data-hex, "
 			    "--data-string, --data-file, --bool");
 	c->src = src;
 	c->src_arg = arg;
@@ -292,10 +125,10 @@ static int take_option(struct vars_cmd *c, int opt, const char *arg)
 	char why[128];
 
 	if (bit[opt] & OPTS_OUTPUT && c->seen & OPTS_OUTPUT)
-		return fail(c->who, EXIT_USAGE, "give only one of --hex, "
+		return vars_fail(c->who, EXIT_USAGE, "give only one of --hex, "
 			    "--string, --raw, --json");
 	if (bit[opt] & (OPT_GUID | OPT_ATTRS) && c->seen & bit[opt])
-		return fail(c->who, EXIT_USAGE, "--%s given twice",
+		return vars_fail(c->who, EXIT_USAGE, "--%s given twice",
 			    opt == 'g' ? "guid" : "attrs");
 	c->seen |= bit[opt];
 	switch (opt) {
@@ -312,7 +145,7 @@ static int take_option(struct vars_cmd *c, int opt, const char *arg)
 		break;
 	}
 	if (varedit_attrs_parse(arg, &c->attrs, why, sizeof(why)) < 0)
-		return fail(c->who, EXIT_USAGE, "--attrs %s: %s", arg, why);
+		return vars_fail(c->who, EXIT_USAGE, "--attrs %s: %s", arg, why);
 	return 0;
 }
 
@@ -337,7 +170,7 @@ static int parse_options(struct vars_cmd *c, int argc, char **argv)
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (opt == '?' || opt == ':')
-			return fail(c->who, EXIT_USAGE, "%s option '%s' (try "
+			return vars_fail(c->who, EXIT_USAGE, "%s option '%s' (try "
 				    "vmm vars --help)", opt == ':' ?
 				    "missing argument to" : "unknown",
 				    argv[optind - 1]);
@@ -356,13 +189,13 @@ static int check_args(struct vars_cmd *c, const struct verb *v, int nargs,
 	int rc;
 
 	if (bad)
-		return fail(c->who, EXIT_USAGE, "--%s is not an option of "
+		return vars_fail(c->who, EXIT_USAGE, "--%s is not an option of "
 			    "'vmm vars %s'", opt_names[__builtin_ctz(bad)],
 			    v->name);
 	if (nargs != v->args)
-		return fail(c->who, EXIT_USAGE, "usage: %s", v->usage);
+		return vars_fail(c->who, EXIT_USAGE, "usage: %s", v->usage);
 	if (v->opts & OPTS_DATA && c->src == SRC_NONE)
-		return fail(c->who, EXIT_USAGE, "no data: give --data-hex, "
+		return vars_fail(c->who, EXIT_USAGE, "no data: give --data-hex, "
 			    "--data-string, --data-file or --bool");
 	c->file = args[0];
 	if (nargs < 2)
@@ -370,10 +203,10 @@ static int check_args(struct vars_cmd *c, const struct verb *v, int nargs,
 	c->name_arg = args[1];
 	rc = varedit_name_from_utf8(args[1], c->name, &c->name_size);
 	if (rc == -ENAMETOOLONG)
-		return fail(c->who, EXIT_USAGE, "name longer than %u "
+		return vars_fail(c->who, EXIT_USAGE, "name longer than %u "
 			    "characters", VAREDIT_NAME_MAX);
 	if (rc < 0)
-		return fail(c->who, EXIT_USAGE, "NAME is empty or not UTF-8 "
+		return vars_fail(c->who, EXIT_USAGE, "NAME is empty or not UTF-8 "
 			    "text");
 	return 0;
 }
@@ -394,15 +227,15 @@ static int open_file(const struct vars_cmd *c, struct vars_file *f,
 	int rc = vars_file_open(f, c->file, write);
 
 	if (rc == -EBUSY)
-		return fail(c->who, EXIT_USAGE, "%s is in use by a running VM",
+		return vars_fail(c->who, EXIT_USAGE, "%s is in use by a running VM",
 			    c->file);
 	if (rc < 0)
-		return fail(c->who, EXIT_USAGE, "%s: %s", c->file,
+		return vars_fail(c->who, EXIT_USAGE, "%s: %s", c->file,
 			    vars_file_error(rc));
 	if (varstore_iter_init(&(struct varstore_iter){ 0 }, f->img, f->len,
 			       why, sizeof(why)) < 0) {
 		vars_file_close(f);
-		return fail(c->who, EXIT_USAGE, "%s: not an OVMF VARS image: "
+		return vars_fail(c->who, EXIT_USAGE, "%s: not an OVMF VARS image: "
 			    "%s", c->file, why);
 	}
 	return 0;
@@ -414,7 +247,7 @@ static int open_file(const struct vars_cmd *c, struct vars_file *f,
 static void print_list_name(const uint8_t *name, uint32_t size)
 {
 	for (uint32_t i = 0; i < size / 2; i++) {
-		uint16_t u = unit_at(name, i);
+		uint16_t u = vars_unit_at(name, i);
 
 		if (u == 0)
 			break;
@@ -484,7 +317,7 @@ out:
 static int print_json(const struct vars_cmd *c, json_object *j)
 {
 	if (!j)
-		return fail(c->who, EXIT_HOST, "out of memory");
+		return vars_fail(c->who, EXIT_HOST, "out of memory");
 	puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
 					    JSON_C_TO_STRING_SPACED |
 					    JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -496,7 +329,7 @@ static int print_json(const struct vars_cmd *c, json_object *j)
 static int finish_output(const struct vars_cmd *c, int status)
 {
 	if (fflush(stdout) != 0 || ferror(stdout))
-		return fail(c->who, EXIT_HOST, "writing the output: %s",
+		return vars_fail(c->who, EXIT_HOST, "writing the output: %s",
 			    strerror(errno));
 	return status;
 }
@@ -526,7 +359,7 @@ static int list_vars(const struct vars_cmd *c, const struct vars_file *f)
 	if (c->out == OUT_JSON)
 		print_json(c, arr);
 	if (rc < 0)
-		return fail(c->who, EXIT_USAGE, "%s: malformed entry after the"
+		return vars_fail(c->who, EXIT_USAGE, "%s: malformed entry after the"
 			    " last one listed", c->file);
 	return EXIT_OK;
 }
@@ -538,7 +371,7 @@ static int print_value(const struct vars_cmd *c, const struct varstore_var *v)
 	char *text;
 
 	if (out == OUT_AUTO)
-		out = printable_utf16(v->data, v->data_size) ? OUT_STRING :
+		out = vars_printable_utf16(v->data, v->data_size) ? OUT_STRING :
 							       OUT_HEX;
 	if (out == OUT_JSON)
 		return print_json(c, json_var(v));
@@ -549,11 +382,11 @@ static int print_value(const struct vars_cmd *c, const struct varstore_var *v)
 	text = out == OUT_HEX ? hex_string(v->data, v->data_size) :
 				malloc(cap);
 	if (!text)
-		return fail(c->who, EXIT_HOST, "out of memory");
+		return vars_fail(c->who, EXIT_HOST, "out of memory");
 	if (out == OUT_STRING && varedit_utf16_to_utf8(v->data, v->data_size,
 						       text, cap, true) < 0) {
 		free(text);
-		return fail(c->who, EXIT_USAGE, "%s (%s): the data is not "
+		return vars_fail(c->who, EXIT_USAGE, "%s (%s): the data is not "
 			    "UTF-16 text (try --hex)", c->name_arg,
 			    c->guid_text);
 	}
@@ -570,9 +403,9 @@ static int get_var(const struct vars_cmd *c, const struct vars_file *f)
 			       &v, why, sizeof(why));
 
 	if (rc < 0)
-		return fail(c->who, EXIT_USAGE, "%s: %s", c->file, why);
+		return vars_fail(c->who, EXIT_USAGE, "%s: %s", c->file, why);
 	if (rc == 0)
-		return fail(c->who, EXIT_NO_VARIABLE, "%s (%s): no such "
+		return vars_fail(c->who, EXIT_NO_VARIABLE, "%s (%s): no such "
 			    "variable", c->name_arg, c->guid_text);
 	return print_value(c, &v);
 }
@@ -588,12 +421,12 @@ static int load_data(const struct vars_cmd *c, uint8_t **data, size_t *len)
 	*data = NULL;
 	if (c->src == SRC_FILE) {
 		rc = vars_read_file(c->src_arg, data, len);
-		return rc < 0 ? fail(c->who, EXIT_USAGE, "--data-file %s: %s",
+		return rc < 0 ? vars_fail(c->who, EXIT_USAGE, "--data-file %s: %s",
 				     c->src_arg, vars_file_error(rc)) : 0;
 	}
 	*data = malloc(cap);
 	if (!*data)
-		return fail(c->who, EXIT_HOST, "out of memory");
+		return vars_fail(c->who, EXIT_HOST, "out of memory");
 	if (c->src == SRC_BOOL) {
 		rc = strcmp(c->src_arg, "true") == 0 ? 1 :
 		     strcmp(c->src_arg, "false") == 0 ? 0 : -EINVAL;
@@ -608,7 +441,7 @@ static int load_data(const struct vars_cmd *c, uint8_t **data, size_t *len)
 		return 0;
 	free(*data);
 	*data = NULL;
-	return fail(c->who, EXIT_USAGE, "%s '%s': %s", c->src == SRC_BOOL ?
+	return vars_fail(c->who, EXIT_USAGE, "%s '%s': %s", c->src == SRC_BOOL ?
 		    "--bool" : c->src == SRC_HEX ? "--data-hex" :
 		    "--data-string", c->src_arg, c->src == SRC_BOOL ?
 		    "want true or false" : c->src == SRC_HEX ?
@@ -637,9 +470,9 @@ static uint32_t attrs_to_write(const struct vars_cmd *c,
 static int edit_status(const struct vars_cmd *c, int rc, const char *why)
 {
 	if (rc == -ENOENT)
-		return fail(c->who, EXIT_NO_VARIABLE, "%s (%s): no such "
+		return vars_fail(c->who, EXIT_NO_VARIABLE, "%s (%s): no such "
 			    "variable", c->name_arg, c->guid_text);
-	return fail(c->who, EXIT_USAGE, "%s (%s): %s", c->name_arg,
+	return vars_fail(c->who, EXIT_USAGE, "%s (%s): %s", c->name_arg,
 		    c->guid_text, why);
 }
 
@@ -656,7 +489,7 @@ static int set_var(const struct vars_cmd *c, struct vars_file *f)
 		return rc;
 	if (len > UINT32_MAX) {
 		free(data);
-		return fail(c->who, EXIT_USAGE, "value too large");
+		return vars_fail(c->who, EXIT_USAGE, "value too large");
 	}
 	memcpy(req.guid, c->guid, 16);
 	req.attributes = attrs_to_write(c, f);
@@ -695,7 +528,7 @@ static int run_verb(const struct vars_cmd *c)
 	if (write && status == EXIT_OK) {
 		rc = vars_file_save(&f);
 		if (rc < 0)
-			status = fail(c->who, EXIT_HOST, "%s: writing: %s",
+			status = vars_fail(c->who, EXIT_HOST, "%s: writing: %s",
 				      c->file, strerror(-rc));
 	}
 	vars_file_close(&f);
@@ -714,7 +547,7 @@ static int vars_main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (!v)
-		return fail("vars", EXIT_USAGE, "%s '%s' (want list, get, set "
+		return vars_fail("vars", EXIT_USAGE, "%s '%s' (want list, get, set "
 			    "or delete)", argc > 1 ? "unknown verb" : "no verb",
 			    argc > 1 ? argv[1] : "");
 	c.verb = v->name;
@@ -732,6 +565,6 @@ static int vars_main(int argc, char **argv)
 int cli_vars_main(int argc, char **argv)
 {
 	if (strcmp(argv[0], "vars-dump") == 0)
-		return dump_main(argc, argv);
+		return vars_dump_main(argc, argv);
 	return vars_main(argc, argv);
 }

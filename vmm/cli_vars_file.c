@@ -4,6 +4,7 @@
  * a change, and replaced whole or not at all.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -198,3 +199,39 @@ int vars_file_save(const struct vars_file *f)
 	return rc < 0 ? rc : fileio_sync_dir(f->path);
 }
 
+/* ---- shared by vmm vars and vmm vars-dump ---- */
+
+int vars_fail(const char *who, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "vmm %s: ", who);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return status;
+}
+
+uint16_t vars_unit_at(const uint8_t *p, uint32_t i)
+{
+	return (uint16_t)(p[2 * i] | p[2 * i + 1] << 8);
+}
+
+/* Printable UTF-16: even size, ASCII text units, a NUL only at the end. */
+bool vars_printable_utf16(const uint8_t *p, uint32_t n)
+{
+	uint32_t units = n / 2;
+
+	if (n < 2 || n % 2)
+		return false;
+	if (vars_unit_at(p, units - 1) == 0)
+		units--;
+	for (uint32_t i = 0; i < units; i++) {
+		uint16_t u = vars_unit_at(p, i);
+
+		if (u < 0x20 || u > 0x7E)
+			return false;
+	}
+	return units > 0;
+}
