@@ -17,12 +17,14 @@
 #define SEV_CRYPTO_DL_H
 
 #include <errno.h>
+#include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <openssl/pem.h>
 #include <openssl/rand.h>
 
 /* ECDSA P-384 verification (sev_snp_sig.c). */
@@ -35,6 +37,14 @@
 	X(BN_lebin2bn) X(BN_free)                                             \
 	X(ECDSA_SIG_new) X(ECDSA_SIG_free) X(ECDSA_SIG_set0) X(i2d_ECDSA_SIG) \
 	X(ERR_set_mark) X(ERR_pop_to_mark)
+
+/* ID block signing and PEM private keys (snp_id_block.c). */
+#define SEV_CRYPTO_FUNCS_SIGN(X)                                              \
+	X(EVP_PKEY_is_a) X(EVP_PKEY_get0_type_name) X(EVP_PKEY_get_group_name) \
+	X(EVP_PKEY_get_bn_param) X(EVP_DigestSignInit_ex) X(EVP_DigestSign)   \
+	X(d2i_ECDSA_SIG) X(ECDSA_SIG_get0_r) X(ECDSA_SIG_get0_s)             \
+	X(BN_bn2lebinpad) X(BIO_new_mem_buf) X(BIO_free)                      \
+	X(PEM_read_bio_PrivateKey)
 
 #define SEV_CRYPTO_FUNCS(X)                                                   \
 	X(EVP_sha256) X(EVP_sha384) X(EVP_aes_128_ctr)                        \
@@ -49,7 +59,7 @@
 	X(EVP_DecodeUpdate) X(EVP_DecodeFinal) X(EVP_EncodeBlock)             \
 	X(OSSL_PARAM_construct_utf8_string) X(OSSL_PARAM_construct_end)       \
 	X(OPENSSL_cleanse) X(RAND_bytes) X(CRYPTO_memcmp)                     \
-	SEV_CRYPTO_FUNCS_ECDSA(X)
+	SEV_CRYPTO_FUNCS_ECDSA(X) SEV_CRYPTO_FUNCS_SIGN(X)
 
 struct sev_crypto_fns {
 #define SEV_CRYPTO_FIELD(f) __typeof__(f) *f;
@@ -123,6 +133,19 @@ const struct sev_crypto_fns *sev_crypto_fns(void);
 #define i2d_ECDSA_SIG (sev_crypto_fns()->i2d_ECDSA_SIG)
 #define ERR_set_mark (sev_crypto_fns()->ERR_set_mark)
 #define ERR_pop_to_mark (sev_crypto_fns()->ERR_pop_to_mark)
+#define EVP_PKEY_is_a (sev_crypto_fns()->EVP_PKEY_is_a)
+#define EVP_PKEY_get0_type_name (sev_crypto_fns()->EVP_PKEY_get0_type_name)
+#define EVP_PKEY_get_group_name (sev_crypto_fns()->EVP_PKEY_get_group_name)
+#define EVP_PKEY_get_bn_param (sev_crypto_fns()->EVP_PKEY_get_bn_param)
+#define EVP_DigestSignInit_ex (sev_crypto_fns()->EVP_DigestSignInit_ex)
+#define EVP_DigestSign (sev_crypto_fns()->EVP_DigestSign)
+#define d2i_ECDSA_SIG (sev_crypto_fns()->d2i_ECDSA_SIG)
+#define ECDSA_SIG_get0_r (sev_crypto_fns()->ECDSA_SIG_get0_r)
+#define ECDSA_SIG_get0_s (sev_crypto_fns()->ECDSA_SIG_get0_s)
+#define BN_bn2lebinpad (sev_crypto_fns()->BN_bn2lebinpad)
+#define BIO_new_mem_buf (sev_crypto_fns()->BIO_new_mem_buf)
+#define BIO_free (sev_crypto_fns()->BIO_free)
+#define PEM_read_bio_PrivateKey (sev_crypto_fns()->PEM_read_bio_PrivateKey)
 #endif
 
 #endif
