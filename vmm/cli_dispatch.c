@@ -5,6 +5,7 @@
 
 #include "vmm/cli.h"
 #include "vmm/cli_sev.h"
+#include "vmm/cli_snp.h"
 #include "vmm/cli_vars.h"
 #include "vmm/cli_firmware.h"
 
@@ -21,6 +22,7 @@ static const struct subcommand subcommands[] = {
 	{ "measure", cli_measure_main, "expected SEV/SEV-ES launch digest of a firmware image" },
 	{ "describe", cli_describe_main, "what a firmware image offers (OVMF footer table, SEV)" },
 	{ "probe", cli_probe_main, "what this host supports (KVM VM types, SEV)" },
+	{ "snp-id-block", cli_snp_id_block_main, "sign an SEV-SNP ID block for --sev-id-block/--sev-id-auth" },
 	{ NULL, NULL, NULL },
 };
 
