@@ -90,6 +90,42 @@ if [ -f /usr/share/OVMF/OVMF_CODE.fd ]; then
 	else
 		bad "snp sim OVMF: status $st, MEASUREMENT '$m', vmm measure '$want': $(grep -v '^stats' "$W/snp.err" | head -n 2)"
 	fi
+	# 5a. The guest owner's ID block from `vmm snp-id-block` (P-384 keys
+	# from openssl, the vCPU signature the launch above printed): the
+	# launch with it runs and its MEASUREMENT is the one signed; an ID
+	# block for another launch (2 vCPUs) stops SNP_LAUNCH_FINISH in one
+	# line.
+	openssl ecparam -name secp384r1 -genkey -noout -out "$W/id.pem" 2>/dev/null &&
+		openssl ecparam -name secp384r1 -genkey -noout -out "$W/author.pem" 2>/dev/null ||
+		bad "snp id block: openssl cannot make P-384 keys"
+	idm=$("$VMM" snp-id-block --firmware /usr/share/OVMF/OVMF_CODE.fd --vcpu-sig "${sig:-0}" \
+		--id-key "$W/id.pem" --author-key "$W/author.pem" --id-block "$W/id-block.bin" \
+		--id-auth "$W/id-auth.bin" 2>"$W/snp-id.err" </dev/null | sed -n 's/^measurement: //p')
+	"$VMM" --firmware /usr/share/OVMF/OVMF_CODE.fd --vars "$W/snp-vars.fd" \
+		--sev-snp --sev-backend sim --sev-id-block "$W/id-block.bin" \
+		--sev-id-auth "$W/id-auth.bin" --sev-measurement "$W/snp-id.txt" \
+		--timeout 1 </dev/null >/dev/null 2>"$W/snp-id-launch.err"
+	st=$?
+	m=$(awk '/^measure:/ {print $2}' "$W/snp-id.txt" 2>/dev/null)
+	if [ $st = 5 ] && [ -n "$m" ] && [ "$m" = "$idm" ] && [ "$m" = "$want" ]; then
+		ok "snp sim launch with vmm snp-id-block's ID block and author key ran; MEASUREMENT $m as signed"
+	else
+		bad "snp id block launch: status $st, MEASUREMENT '$m', signed '$idm': $(cat "$W/snp-id.err") $(grep -v '^vmm: info: ' "$W/snp-id-launch.err" | head -n 2)"
+	fi
+	"$VMM" snp-id-block --firmware /usr/share/OVMF/OVMF_CODE.fd --vcpus 2 --vcpu-sig "${sig:-0}" \
+		--id-key "$W/id.pem" --id-block "$W/id-block2.bin" --id-auth "$W/id-auth2.bin" \
+		</dev/null >/dev/null 2>&1
+	"$VMM" --firmware /usr/share/OVMF/OVMF_CODE.fd --vars "$W/snp-vars.fd" \
+		--sev-snp --sev-backend sim --sev-id-block "$W/id-block2.bin" \
+		--sev-id-auth "$W/id-auth2.bin" --timeout 1 </dev/null >/dev/null 2>"$W/snp-id2.err"
+	st=$?
+	out=$(grep -v '^vmm: info: ' "$W/snp-id2.err")
+	if [ $st = 1 ] && [ "$(printf '%s\n' "$out" | grep -c .)" = 1 ] &&
+	   printf '%s' "$out" | grep -q 'SNP_LAUNCH_FINISH failed: BAD_MEASUREMENT'; then
+		ok "snp sim launch with an ID block for 2 vCPUs refused: $out"
+	else
+		bad "snp id block for another launch: status $st: $out"
+	fi
 fi
 
 # 5b. The cmocka tests that need a KVM (skipped in the unit stage without
