@@ -21,25 +21,11 @@
 #include "sev/sev.h"
 #include "vmm.h"
 #include "vmm/cli_sev.h"
+#include "vmm/cli_util.h"
 #include "vmm/layout.h"
 #include "sev/crypto_dl.h"
 
 enum { EXIT_OK = 0, EXIT_HOST = 1, EXIT_USAGE = 2 };
-
-static int cli_fail(int status, const char *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int cli_fail(int status, const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "vmm %s: ", cmd);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return status;
-}
 
 /* getopt keeps global state; main() may have used it already. */
 static void getopt_reset(void)
@@ -89,45 +75,6 @@ static int read_firmware(const char *cmd, const char *path, uint8_t **buf,
 	return EXIT_OK;
 }
 
-/* An unsigned number in (base) (0: C rules), whole string, <= max. */
-static bool parse_u64(const char *s, int base, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!s || !*s || *s == '-' || *s == '+')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, base);
-	if (errno || *end || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
-/* Hex with or without 0x. */
-static bool parse_hex(const char *s, uint64_t max, uint64_t *out)
-{
-	if (s && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		s += 2;
-	return parse_u64(s, 16, max, out);
-}
-
-static bool parse_hex_bytes(const char *s, uint8_t *out, size_t n)
-{
-	if (!s || strlen(s) != 2 * n)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char byte[3] = { s[2 * i], s[2 * i + 1], 0 };
-		uint64_t v;
-
-		if (!parse_u64(byte, 16, 0xff, &v))
-			return false;
-		out[i] = (uint8_t)v;
-	}
-	return true;
-}
-
 static void print_hex(const uint8_t *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -144,7 +91,7 @@ static const char measure_usage[] =
 "With --tik and --nonce, prints the LAUNCH_MEASURE value instead: compare\n"
 "it with the first 32 bytes of the measurement the host reports.\n"
 "--mode snp prints the SEV-SNP MEASUREMENT of a QEMU-style SNP launch of\n"
-"FILE (this VMM launches SEV and SEV-ES only).  No SEV hardware is needed.\n"
+"FILE, as --sev-snp launches it.  No SEV hardware is needed.\n"
 "\n"
 "  --firmware FILE      OVMF_CODE image (LAUNCH_UPDATE_DATA'd whole)\n"
 "  --mode sev|sev-es|snp  guest type\n"
@@ -205,7 +152,7 @@ static bool parse_byte(const char *s, uint8_t *out)
 {
 	uint64_t v;
 
-	if (!parse_u64(s, 0, 0xff, &v))
+	if (!cli_parse_u64(s, 0, 0xff, &v))
 		return false;
 	*out = (uint8_t)v;
 	return true;
@@ -220,26 +167,26 @@ static bool measure_option(int c, const char *arg, struct measure_args *a)
 	case 'f': a->firmware = arg; return true;
 	case 'm': return parse_mode(arg, &a->p.mode);
 	case 'c':
-		if (!parse_u64(arg, 10, SEV_MEASURE_MAX_VCPUS, &v) || !v)
+		if (!cli_parse_u64(arg, 10, SEV_MEASURE_MAX_VCPUS, &v) || !v)
 			return false;
 		a->p.nr_vcpus = (unsigned)v;
 		return true;
 	case 's':
-		if (!parse_hex(arg, UINT32_MAX, &v))
+		if (!cli_parse_hex(arg, UINT32_MAX, &v))
 			return false;
 		a->p.vcpu_sig = (uint32_t)v;
 		return true;
 	case '2': a->p.init2 = true; return true;
-	case 'F': return parse_hex(arg, UINT64_MAX, &a->p.vmsa_features);
+	case 'F': return cli_parse_hex(arg, UINT64_MAX, &a->p.vmsa_features);
 	case 'p':
-		if (!parse_hex(arg, UINT32_MAX, &v))
+		if (!cli_parse_hex(arg, UINT32_MAX, &v))
 			return false;
 		a->policy = (uint32_t)v;
 		return true;
 	case 't': a->tik_path = arg; return true;
 	case 'n':
 		a->have_nonce = true;
-		return parse_hex_bytes(arg, a->nonce, sizeof(a->nonce));
+		return cli_parse_hex_bytes(arg, a->nonce, sizeof(a->nonce));
 	case 'A': return parse_byte(arg, &a->api_major);
 	case 'a': return parse_byte(arg, &a->api_minor);
 	case 'b': return parse_byte(arg, &a->build);
@@ -322,18 +269,6 @@ static int measure_error(const struct measure_args *a, int rc)
 	return cli_fail(EXIT_HOST, "measure", "digest: %s", strerror(-rc));
 }
 
-/* A digest no launch will have: said on stderr, the digest still printed. */
-static void note_no_snp_metadata(const char *path, const void *image,
-				 size_t len)
-{
-	struct ovmf_sev_info info;
-
-	if (ovmf_sev_info_parse(image, len, &info) == 0 && !info.has_metadata)
-		fprintf(stderr, "vmm measure: note: %s has no SEV-SNP metadata "
-			"(ASEV sections): measured as CODE and VMSAs only; QEMU "
-			"and vmm refuse to launch it as SNP\n", path);
-}
-
 /* The digest into (ld): 32 bytes, or 48 for SNP. */
 static int measure_digest(const struct measure_args *a, uint8_t ld[48])
 {
@@ -346,7 +281,7 @@ static int measure_digest(const struct measure_args *a, uint8_t ld[48])
 	if (a->p.mode == SEV_MODE_SNP) {
 		rc = sev_measure_snp_digest(image, len, &a->p, ld);
 		if (rc == 0)
-			note_no_snp_metadata(a->firmware, image, len);
+			cli_note_no_snp_metadata("measure", a->firmware, image, len);
 	} else
 		rc = sev_measure_digest(image, len, &a->p, ld);
 	free(image);

@@ -21,6 +21,7 @@
 #include "sev/measure.h"
 #include "sev/snp_id_block.h"
 #include "vmm/cli_snp.h"
+#include "vmm/cli_util.h"
 #include "vmm/cli_vars_file.h"
 #include "vmm/layout.h"
 
@@ -98,61 +99,11 @@ static const char *const wants[] = {
 _Static_assert(sizeof(wants) / sizeof(wants[0]) ==
 	       sizeof(opts) / sizeof(opts[0]) - 1, "one want per option");
 
-static int cli_fail(int status, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int cli_fail(int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("vmm " CMD ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return status;
-}
-
-/* An unsigned number in (base) (0: C rules), whole string, <= max. */
-static bool parse_u64(const char *s, int base, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, base);
-	if (errno || *end || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
-/* Hex with or without 0x. */
-static bool parse_hex(const char *s, uint64_t max, uint64_t *out)
-{
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		s += 2;
-	return parse_u64(s, 16, max, out);
-}
-
-/* Exactly (n) bytes as 2n hex digits, first byte first. */
-static bool parse_hex_bytes(const char *s, uint8_t *out, size_t n)
-{
-	if (strlen(s) != 2 * n || strspn(s, "0123456789abcdefABCDEF") != 2 * n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (sscanf(s + 2 * i, "%2hhx", &out[i]) != 1)
-			return false;
-	return true;
-}
-
 static bool parse_u32(const char *s, int base, uint32_t max, uint32_t *out)
 {
 	uint64_t v;
 
-	if (base == 16 ? !parse_hex(s, max, &v) : !parse_u64(s, base, max, &v))
+	if (base == 16 ? !cli_parse_hex(s, max, &v) : !cli_parse_u64(s, base, max, &v))
 		return false;
 	*out = (uint32_t)v;
 	return true;
@@ -166,7 +117,7 @@ static bool id_option(int c, const char *arg, struct id_args *a)
 	switch (c) {
 	case 'M':
 		a->have_ld = true;
-		return parse_hex_bytes(arg, a->blk.measurement,
+		return cli_parse_hex_bytes(arg, a->blk.measurement,
 				       SNP_ID_DIGEST_SIZE);
 	case 'f': a->firmware = arg; return true;
 	case 'c':
@@ -180,12 +131,12 @@ static bool id_option(int c, const char *arg, struct id_args *a)
 		return parse_u32(arg, 16, UINT32_MAX, &a->p.vcpu_sig);
 	case 'F':
 		a->measure_opts = true;
-		return parse_hex(arg, UINT64_MAX, &a->p.vmsa_features);
-	case 'p': return parse_hex(arg, UINT64_MAX, &a->blk.policy);
+		return cli_parse_hex(arg, UINT64_MAX, &a->p.vmsa_features);
+	case 'p': return cli_parse_hex(arg, UINT64_MAX, &a->blk.policy);
 	case 'k': a->id_key = arg; return true;
 	case 'a': a->author_key = arg; return true;
-	case 'I': return parse_hex_bytes(arg, a->blk.family_id, 16);
-	case 'i': return parse_hex_bytes(arg, a->blk.image_id, 16);
+	case 'I': return cli_parse_hex_bytes(arg, a->blk.family_id, 16);
+	case 'i': return cli_parse_hex_bytes(arg, a->blk.image_id, 16);
 	case 'v': return parse_u32(arg, 0, UINT32_MAX, &a->blk.guest_svn);
 	case 'b': a->out_block = arg; return true;
 	case 'o': a->out_auth = arg; return true;
@@ -213,18 +164,18 @@ static int id_parse(int argc, char **argv, struct id_args *a)
 			return EXIT_OK;
 		}
 		if (c == ':')
-			return cli_fail(EXIT_USAGE, "%s needs a value",
+			return cli_fail(EXIT_USAGE, CMD, "%s needs a value",
 					argv[optind - 1]);
 		if (c == '?' || idx < 0)
-			return cli_fail(EXIT_USAGE, "bad option '%s' (try "
+			return cli_fail(EXIT_USAGE, CMD, "bad option '%s' (try "
 					"--help)", argv[optind - 1]);
 		if (!id_option(c, optarg, a))
-			return cli_fail(EXIT_USAGE, "bad value '%s' for --%s "
+			return cli_fail(EXIT_USAGE, CMD, "bad value '%s' for --%s "
 					"(want %s)", optarg, opts[idx].name,
 					wants[idx]);
 	}
 	if (optind < argc)
-		return cli_fail(EXIT_USAGE, "unexpected argument '%s'",
+		return cli_fail(EXIT_USAGE, CMD, "unexpected argument '%s'",
 				argv[optind]);
 	return -1;
 }
@@ -232,17 +183,17 @@ static int id_parse(int argc, char **argv, struct id_args *a)
 static int id_check(const struct id_args *a)
 {
 	if (a->have_ld == !!a->firmware)
-		return cli_fail(EXIT_USAGE, "give one of --measurement and "
+		return cli_fail(EXIT_USAGE, CMD, "give one of --measurement and "
 				"--firmware (try --help)");
 	if (a->have_ld && a->measure_opts)
-		return cli_fail(EXIT_USAGE, "--vcpus, --vcpu-sig and "
+		return cli_fail(EXIT_USAGE, CMD, "--vcpus, --vcpu-sig and "
 				"--vmsa-features go with --firmware, not "
 				"--measurement");
 	if (!a->id_key || !a->out_block || !a->out_auth)
-		return cli_fail(EXIT_USAGE, "--id-key, --id-block and --id-auth "
+		return cli_fail(EXIT_USAGE, CMD, "--id-key, --id-block and --id-auth "
 				"are required (try --help)");
 	if (!(a->blk.policy & POLICY_MBO))
-		return cli_fail(EXIT_USAGE, "--policy 0x%llx: bit 17 must be "
+		return cli_fail(EXIT_USAGE, CMD, "--policy 0x%llx: bit 17 must be "
 				"set (the SNP ABI reserves it as one)",
 				(unsigned long long)a->blk.policy);
 	return -1;
@@ -254,12 +205,12 @@ static int output_check(const char *opt, const char *path)
 	struct stat st;
 
 	if (!*path)
-		return cli_fail(EXIT_USAGE, "%s: an empty file name", opt);
+		return cli_fail(EXIT_USAGE, CMD, "%s: an empty file name", opt);
 	if (stat(path, &st) == 0)
-		return S_ISREG(st.st_mode) ? -1 : cli_fail(EXIT_USAGE, "%s %s: "
+		return S_ISREG(st.st_mode) ? -1 : cli_fail(EXIT_USAGE, CMD, "%s %s: "
 			       "not a regular file", opt, path);
 	if (errno != ENOENT)
-		return cli_fail(EXIT_HOST, "%s %s: %s", opt, path,
+		return cli_fail(EXIT_HOST, CMD, "%s %s: %s", opt, path,
 				strerror(errno));
 	return -1;
 }
@@ -300,7 +251,7 @@ static int outputs_check(const struct id_args *a)
 	if (rc < 0)
 		rc = output_check("--id-auth", a->out_auth);
 	if (rc < 0 && same_file(a->out_block, a->out_auth))
-		return cli_fail(EXIT_USAGE, "--id-block and --id-auth name the "
+		return cli_fail(EXIT_USAGE, CMD, "--id-block and --id-auth name the "
 				"same file");
 	return rc;
 }
@@ -315,15 +266,15 @@ static int load_key(const char *opt, const char *path, EVP_PKEY **key)
 
 	*key = NULL;
 	if (rc == -EISDIR)
-		return cli_fail(EXIT_USAGE, "%s %s: not a regular file", opt,
+		return cli_fail(EXIT_USAGE, CMD, "%s %s: not a regular file", opt,
 				path);
 	if (rc == -EFBIG || (!rc && len > PEM_MAX)) {
 		free(pem);
-		return cli_fail(EXIT_USAGE, "%s %s: over 64 KiB, not a PEM "
+		return cli_fail(EXIT_USAGE, CMD, "%s %s: over 64 KiB, not a PEM "
 				"key", opt, path);
 	}
 	if (rc)
-		return cli_fail(EXIT_HOST, "%s %s: %s", opt, path,
+		return cli_fail(EXIT_HOST, CMD, "%s %s: %s", opt, path,
 				strerror(-rc));
 	rc = snp_id_block_key_from_pem(pem, len, key, why, sizeof(why));
 	if (!rc)
@@ -335,19 +286,7 @@ static int load_key(const char *opt, const char *path, EVP_PKEY **key)
 	snp_id_block_key_free(*key);
 	*key = NULL;
 	return cli_fail(rc == -ENOMEM || rc == -ENOSYS ? EXIT_HOST : EXIT_USAGE,
-			"%s %s: %s", opt, path, why);
-}
-
-/* What "vmm measure" says too: this digest is of no launch. */
-static void note_no_snp_metadata(const char *path, const void *image,
-				 size_t len)
-{
-	struct ovmf_sev_info info;
-
-	if (ovmf_sev_info_parse(image, len, &info) == 0 && !info.has_metadata)
-		fprintf(stderr, "vmm " CMD ": note: %s has no SEV-SNP metadata "
-			"(ASEV sections): measured as CODE and VMSAs only; QEMU "
-			"and vmm refuse to launch it as SNP\n", path);
+			CMD, "%s %s: %s", opt, path, why);
 }
 
 /* The MEASUREMENT of a->firmware into a->blk.measurement. */
@@ -359,26 +298,26 @@ static int id_measure(struct id_args *a)
 
 	if (rc == -EISDIR || rc == -EFBIG || (!rc && len > LAYOUT_FLASH_MAX)) {
 		free(image);
-		return cli_fail(EXIT_USAGE, "--firmware %s: not a regular file "
+		return cli_fail(EXIT_USAGE, CMD, "--firmware %s: not a regular file "
 				"of at most 8 MiB (the flash window)",
 				a->firmware);
 	}
 	if (rc)
-		return cli_fail(EXIT_HOST, "--firmware %s: %s", a->firmware,
+		return cli_fail(EXIT_HOST, CMD, "--firmware %s: %s", a->firmware,
 				strerror(-rc));
 	rc = sev_measure_snp_digest(image, len, &a->p, a->blk.measurement);
 	if (!rc)
-		note_no_snp_metadata(a->firmware, image, len);
+		cli_note_no_snp_metadata(CMD, a->firmware, image, len);
 	free(image);
 	if (rc == -ENOENT)
-		return cli_fail(EXIT_USAGE, "--firmware %s has no OVMF footer "
+		return cli_fail(EXIT_USAGE, CMD, "--firmware %s has no OVMF footer "
 				"table, or no SEV-ES reset block for its APs",
 				a->firmware);
 	if (rc == -EINVAL)
-		return cli_fail(EXIT_USAGE, "--firmware %s: not whole 4 KiB "
+		return cli_fail(EXIT_USAGE, CMD, "--firmware %s: not whole 4 KiB "
 				"pages, or malformed SEV metadata", a->firmware);
 	if (rc)
-		return cli_fail(EXIT_HOST, "--firmware %s: digest: %s",
+		return cli_fail(EXIT_HOST, CMD, "--firmware %s: digest: %s",
 				a->firmware, strerror(-rc));
 	return EXIT_OK;
 }
@@ -451,7 +390,7 @@ static int write_outputs(struct out_file f[2])
 		if ((rc = fileio_sync_dir(f[i].path)))
 			bad = i;
 	if (rc)
-		return cli_fail(EXIT_HOST, "%s %s: %s", f[bad].opt, f[bad].path,
+		return cli_fail(EXIT_HOST, CMD, "%s %s: %s", f[bad].opt, f[bad].path,
 				strerror(-rc));
 	return EXIT_OK;
 }
@@ -473,7 +412,7 @@ static int print_result(const struct id_args *a, const uint8_t *auth)
 	    (a->author_key &&
 	     snp_id_block_key_digest(auth + SEV_SNP_ID_AUTH_OFF_AUTHOR_KEY,
 				     author)))
-		return cli_fail(EXIT_HOST, "SHA-384 of the keys failed");
+		return cli_fail(EXIT_HOST, CMD, "SHA-384 of the keys failed");
 	print_hex("measurement", a->blk.measurement, SNP_ID_DIGEST_SIZE);
 	print_hex("id_key_digest", id, sizeof(id));
 	if (a->author_key)
@@ -494,8 +433,8 @@ static int id_make(const struct id_args *a, EVP_PKEY *id, EVP_PKEY *author)
 	snp_id_block_fill(&a->blk, blk);
 	rc = snp_id_block_sign(blk, id, author, auth, why, sizeof(why));
 	if (rc)
-		return cli_fail(rc == -EINVAL ? EXIT_USAGE : EXIT_HOST, "%s",
-				why);
+		return cli_fail(rc == -EINVAL ? EXIT_USAGE : EXIT_HOST, CMD,
+				"%s", why);
 	rc = write_outputs(f);
 	return rc ? rc : print_result(a, auth);
 }

@@ -21,6 +21,7 @@
 #include "firmware/varedit.h"
 #include "firmware/varstore.h"
 #include "vmm/cli_vars.h"
+#include "vmm/cli_util.h"
 #include "vmm/cli_vars_file.h"
 
 #define EXIT_OK		VARS_EXIT_OK
@@ -98,7 +99,7 @@ static int set_guid(struct vars_cmd *c, const char *text)
 {
 	if (varstore_guid_parse(text, c->guid) < 0 &&
 	    varstore_vendor_lookup(text, c->guid) < 0)
-		return vars_fail(c->who, EXIT_USAGE, "--guid %s: neither a GUID "
+		return cli_fail(EXIT_USAGE, c->who, "--guid %s: neither a GUID "
 			    "(8-4-4-4-12 hex) nor a known vendor name", text);
 	return 0;
 }
@@ -106,7 +107,7 @@ static int set_guid(struct vars_cmd *c, const char *text)
 static int set_source(struct vars_cmd *c, enum source src, const char *arg)
 {
 	if (c->src != SRC_NONE)
-		return vars_fail(c->who, EXIT_USAGE, "give one of --data-hex, "
+		return cli_fail(EXIT_USAGE, c->who, "give one of --data-hex, "
 			    "--data-string, --data-file, --bool");
 	c->src = src;
 	c->src_arg = arg;
@@ -125,10 +126,10 @@ static int take_option(struct vars_cmd *c, int opt, const char *arg)
 	char why[128];
 
 	if (bit[opt] & OPTS_OUTPUT && c->seen & OPTS_OUTPUT)
-		return vars_fail(c->who, EXIT_USAGE, "give only one of --hex, "
+		return cli_fail(EXIT_USAGE, c->who, "give only one of --hex, "
 			    "--string, --raw, --json");
 	if (bit[opt] & (OPT_GUID | OPT_ATTRS) && c->seen & bit[opt])
-		return vars_fail(c->who, EXIT_USAGE, "--%s given twice",
+		return cli_fail(EXIT_USAGE, c->who, "--%s given twice",
 			    opt == 'g' ? "guid" : "attrs");
 	c->seen |= bit[opt];
 	switch (opt) {
@@ -145,7 +146,7 @@ static int take_option(struct vars_cmd *c, int opt, const char *arg)
 		break;
 	}
 	if (varedit_attrs_parse(arg, &c->attrs, why, sizeof(why)) < 0)
-		return vars_fail(c->who, EXIT_USAGE, "--attrs %s: %s", arg, why);
+		return cli_fail(EXIT_USAGE, c->who, "--attrs %s: %s", arg, why);
 	return 0;
 }
 
@@ -170,7 +171,7 @@ static int parse_options(struct vars_cmd *c, int argc, char **argv)
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (opt == '?' || opt == ':')
-			return vars_fail(c->who, EXIT_USAGE, "%s option '%s' (try "
+			return cli_fail(EXIT_USAGE, c->who, "%s option '%s' (try "
 				    "vmm vars --help)", opt == ':' ?
 				    "missing argument to" : "unknown",
 				    argv[optind - 1]);
@@ -189,13 +190,13 @@ static int check_args(struct vars_cmd *c, const struct verb *v, int nargs,
 	int rc;
 
 	if (bad)
-		return vars_fail(c->who, EXIT_USAGE, "--%s is not an option of "
+		return cli_fail(EXIT_USAGE, c->who, "--%s is not an option of "
 			    "'vmm vars %s'", opt_names[__builtin_ctz(bad)],
 			    v->name);
 	if (nargs != v->args)
-		return vars_fail(c->who, EXIT_USAGE, "usage: %s", v->usage);
+		return cli_fail(EXIT_USAGE, c->who, "usage: %s", v->usage);
 	if (v->opts & OPTS_DATA && c->src == SRC_NONE)
-		return vars_fail(c->who, EXIT_USAGE, "no data: give --data-hex, "
+		return cli_fail(EXIT_USAGE, c->who, "no data: give --data-hex, "
 			    "--data-string, --data-file or --bool");
 	c->file = args[0];
 	if (nargs < 2)
@@ -203,10 +204,10 @@ static int check_args(struct vars_cmd *c, const struct verb *v, int nargs,
 	c->name_arg = args[1];
 	rc = varedit_name_from_utf8(args[1], c->name, &c->name_size);
 	if (rc == -ENAMETOOLONG)
-		return vars_fail(c->who, EXIT_USAGE, "name longer than %u "
+		return cli_fail(EXIT_USAGE, c->who, "name longer than %u "
 			    "characters", VAREDIT_NAME_MAX);
 	if (rc < 0)
-		return vars_fail(c->who, EXIT_USAGE, "NAME is empty or not UTF-8 "
+		return cli_fail(EXIT_USAGE, c->who, "NAME is empty or not UTF-8 "
 			    "text");
 	return 0;
 }
@@ -227,15 +228,15 @@ static int open_file(const struct vars_cmd *c, struct vars_file *f,
 	int rc = vars_file_open(f, c->file, write);
 
 	if (rc == -EBUSY)
-		return vars_fail(c->who, EXIT_USAGE, "%s is in use by a running VM",
+		return cli_fail(EXIT_USAGE, c->who, "%s is in use by a running VM",
 			    c->file);
 	if (rc < 0)
-		return vars_fail(c->who, EXIT_USAGE, "%s: %s", c->file,
+		return cli_fail(EXIT_USAGE, c->who, "%s: %s", c->file,
 			    vars_file_error(rc));
 	if (varstore_iter_init(&(struct varstore_iter){ 0 }, f->img, f->len,
 			       why, sizeof(why)) < 0) {
 		vars_file_close(f);
-		return vars_fail(c->who, EXIT_USAGE, "%s: not an OVMF VARS image: "
+		return cli_fail(EXIT_USAGE, c->who, "%s: not an OVMF VARS image: "
 			    "%s", c->file, why);
 	}
 	return 0;
@@ -317,7 +318,7 @@ out:
 static int print_json(const struct vars_cmd *c, json_object *j)
 {
 	if (!j)
-		return vars_fail(c->who, EXIT_HOST, "out of memory");
+		return cli_fail(EXIT_HOST, c->who, "out of memory");
 	puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
 					    JSON_C_TO_STRING_SPACED |
 					    JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -329,7 +330,7 @@ static int print_json(const struct vars_cmd *c, json_object *j)
 static int finish_output(const struct vars_cmd *c, int status)
 {
 	if (fflush(stdout) != 0 || ferror(stdout))
-		return vars_fail(c->who, EXIT_HOST, "writing the output: %s",
+		return cli_fail(EXIT_HOST, c->who, "writing the output: %s",
 			    strerror(errno));
 	return status;
 }
@@ -359,7 +360,7 @@ static int list_vars(const struct vars_cmd *c, const struct vars_file *f)
 	if (c->out == OUT_JSON)
 		print_json(c, arr);
 	if (rc < 0)
-		return vars_fail(c->who, EXIT_USAGE, "%s: malformed entry after the"
+		return cli_fail(EXIT_USAGE, c->who, "%s: malformed entry after the"
 			    " last one listed", c->file);
 	return EXIT_OK;
 }
@@ -382,11 +383,11 @@ static int print_value(const struct vars_cmd *c, const struct varstore_var *v)
 	text = out == OUT_HEX ? hex_string(v->data, v->data_size) :
 				malloc(cap);
 	if (!text)
-		return vars_fail(c->who, EXIT_HOST, "out of memory");
+		return cli_fail(EXIT_HOST, c->who, "out of memory");
 	if (out == OUT_STRING && varedit_utf16_to_utf8(v->data, v->data_size,
 						       text, cap, true) < 0) {
 		free(text);
-		return vars_fail(c->who, EXIT_USAGE, "%s (%s): the data is not "
+		return cli_fail(EXIT_USAGE, c->who, "%s (%s): the data is not "
 			    "UTF-16 text (try --hex)", c->name_arg,
 			    c->guid_text);
 	}
@@ -403,9 +404,9 @@ static int get_var(const struct vars_cmd *c, const struct vars_file *f)
 			       &v, why, sizeof(why));
 
 	if (rc < 0)
-		return vars_fail(c->who, EXIT_USAGE, "%s: %s", c->file, why);
+		return cli_fail(EXIT_USAGE, c->who, "%s: %s", c->file, why);
 	if (rc == 0)
-		return vars_fail(c->who, EXIT_NO_VARIABLE, "%s (%s): no such "
+		return cli_fail(EXIT_NO_VARIABLE, c->who, "%s (%s): no such "
 			    "variable", c->name_arg, c->guid_text);
 	return print_value(c, &v);
 }
@@ -421,12 +422,12 @@ static int load_data(const struct vars_cmd *c, uint8_t **data, size_t *len)
 	*data = NULL;
 	if (c->src == SRC_FILE) {
 		rc = vars_read_file(c->src_arg, data, len);
-		return rc < 0 ? vars_fail(c->who, EXIT_USAGE, "--data-file %s: %s",
+		return rc < 0 ? cli_fail(EXIT_USAGE, c->who, "--data-file %s: %s",
 				     c->src_arg, vars_file_error(rc)) : 0;
 	}
 	*data = malloc(cap);
 	if (!*data)
-		return vars_fail(c->who, EXIT_HOST, "out of memory");
+		return cli_fail(EXIT_HOST, c->who, "out of memory");
 	if (c->src == SRC_BOOL) {
 		rc = strcmp(c->src_arg, "true") == 0 ? 1 :
 		     strcmp(c->src_arg, "false") == 0 ? 0 : -EINVAL;
@@ -441,7 +442,7 @@ static int load_data(const struct vars_cmd *c, uint8_t **data, size_t *len)
 		return 0;
 	free(*data);
 	*data = NULL;
-	return vars_fail(c->who, EXIT_USAGE, "%s '%s': %s", c->src == SRC_BOOL ?
+	return cli_fail(EXIT_USAGE, c->who, "%s '%s': %s", c->src == SRC_BOOL ?
 		    "--bool" : c->src == SRC_HEX ? "--data-hex" :
 		    "--data-string", c->src_arg, c->src == SRC_BOOL ?
 		    "want true or false" : c->src == SRC_HEX ?
@@ -470,9 +471,9 @@ static uint32_t attrs_to_write(const struct vars_cmd *c,
 static int edit_status(const struct vars_cmd *c, int rc, const char *why)
 {
 	if (rc == -ENOENT)
-		return vars_fail(c->who, EXIT_NO_VARIABLE, "%s (%s): no such "
+		return cli_fail(EXIT_NO_VARIABLE, c->who, "%s (%s): no such "
 			    "variable", c->name_arg, c->guid_text);
-	return vars_fail(c->who, EXIT_USAGE, "%s (%s): %s", c->name_arg,
+	return cli_fail(EXIT_USAGE, c->who, "%s (%s): %s", c->name_arg,
 		    c->guid_text, why);
 }
 
@@ -489,7 +490,7 @@ static int set_var(const struct vars_cmd *c, struct vars_file *f)
 		return rc;
 	if (len > UINT32_MAX) {
 		free(data);
-		return vars_fail(c->who, EXIT_USAGE, "value too large");
+		return cli_fail(EXIT_USAGE, c->who, "value too large");
 	}
 	memcpy(req.guid, c->guid, 16);
 	req.attributes = attrs_to_write(c, f);
@@ -528,7 +529,7 @@ static int run_verb(const struct vars_cmd *c)
 	if (write && status == EXIT_OK) {
 		rc = vars_file_save(&f);
 		if (rc < 0)
-			status = vars_fail(c->who, EXIT_HOST, "%s: writing: %s",
+			status = cli_fail(EXIT_HOST, c->who, "%s: writing: %s",
 				      c->file, strerror(-rc));
 	}
 	vars_file_close(&f);
@@ -547,7 +548,7 @@ static int vars_main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (!v)
-		return vars_fail("vars", EXIT_USAGE, "%s '%s' (want list, get, set "
+		return cli_fail(EXIT_USAGE, "vars", "%s '%s' (want list, get, set "
 			    "or delete)", argc > 1 ? "unknown verb" : "no verb",
 			    argc > 1 ? argv[1] : "");
 	c.verb = v->name;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "firmware/varstore.h"
+#include "vmm/cli_util.h"
 #include "vmm/cli_vars_file.h"
 
 #define EXIT_OK		VARS_EXIT_OK
@@ -94,15 +95,15 @@ static int dump(const char *path, bool all)
 	int rc = vars_read_file(path, &img, &len);
 
 	if (rc < 0 && rc != -EISDIR && rc != -EFBIG)
-		return vars_fail("vars-dump", EXIT_HOST, "%s: %s", path,
+		return cli_fail(EXIT_HOST, "vars-dump", "%s: %s", path,
 			    strerror(-rc));
 	if (rc < 0)
-		return vars_fail("vars-dump", EXIT_USAGE, "%s: not a regular file "
+		return cli_fail(EXIT_USAGE, "vars-dump", "%s: not a regular file "
 			    "of sane size", path);
 	rc = varstore_iter_init(&it, img, len, why, sizeof(why));
 	if (rc < 0) {
 		free(img);
-		return vars_fail("vars-dump", EXIT_USAGE, "%s: not an OVMF VARS "
+		return cli_fail(EXIT_USAGE, "vars-dump", "%s: not an OVMF VARS "
 			    "image: %s", path, why);
 	}
 	it.all = all;
@@ -116,7 +117,7 @@ static int dump(const char *path, bool all)
 	printf("%u variable%s\n", n, n == 1 ? "" : "s");
 	free(img);
 	if (rc < 0)
-		return vars_fail("vars-dump", EXIT_USAGE, "%s: malformed entry "
+		return cli_fail(EXIT_USAGE, "vars-dump", "%s: malformed entry "
 			    "after the last one listed; listing stops there",
 			    path);
 	return EXIT_OK;
@@ -143,7 +144,7 @@ int vars_dump_main(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1)
-		return vars_fail("vars-dump", EXIT_USAGE,
+		return cli_fail(EXIT_USAGE, "vars-dump",
 			    "usage: vmm vars-dump [--all] FILE");
 	return dump(argv[optind], all);
 }

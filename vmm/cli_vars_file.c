@@ -4,7 +4,6 @@
  * a change, and replaced whole or not at all.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -200,18 +199,6 @@ int vars_file_save(const struct vars_file *f)
 }
 
 /* ---- shared by vmm vars and vmm vars-dump ---- */
-
-int vars_fail(const char *who, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "vmm %s: ", who);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return status;
-}
 
 uint16_t vars_unit_at(const uint8_t *p, uint32_t i)
 {

@@ -34,9 +34,6 @@ void vars_file_close(struct vars_file *f);
 
 /* Shared by the vars subcommands (vmm/cli_vars*.c). */
 enum { VARS_EXIT_OK = 0, VARS_EXIT_HOST = 1, VARS_EXIT_USAGE = 2 };
-/* "vmm WHO: message" on stderr; returns (status). */
-int vars_fail(const char *who, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 /* UTF-16LE code unit (i) of (p). */
 uint16_t vars_unit_at(const uint8_t *p, uint32_t i);
 /* Printable UTF-16: even size, ASCII text units, a NUL only at the end. */

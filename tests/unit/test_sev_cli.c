@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "vmm/cli_sev.c"
+#include "vmm/cli_util.c"
 
 #define OVMF_2M "/usr/share/OVMF/OVMF_CODE.fd"
 #define CORPUS "tests/fuzz/corpus/ovmf_table/"
