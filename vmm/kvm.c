@@ -120,9 +120,12 @@ int kvm_set_memslot(int vm_fd, uint32_t slot, uint64_t gpa, uint64_t size,
 int kvm_create_guest_memfd(int vm_fd, uint64_t size)
 {
 	struct kvm_create_guest_memfd g = { .size = size };
+	int fd = xioctl(vm_fd, KVM_CREATE_GUEST_MEMFD, &g);
 
-	/* KVM gives the fd O_CLOEXEC itself (anon_inode_create_getfile). */
-	return xioctl(vm_fd, KVM_CREATE_GUEST_MEMFD, &g);
+	/* As for VM and vCPU fds: not inherited by anything we exec. */
+	if (fd >= 0)
+		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	return fd;
 }
 
 int kvm_set_memslot_private(int vm_fd, uint32_t slot, uint64_t gpa,
